@@ -1,0 +1,158 @@
+/**
+ * line → session | event | reject. Never throws: whatever the input, the caller gets one of the outcomes
+ * below, so the accounting `lines = sessions + events + rejects + blank` always holds.
+ */
+import { parseEnvelope, type Envelope } from './envelope.js';
+import { EVENT_PATTERNS, type EventRecord } from './formats/events.js';
+import { STOCK_FORMATS } from './formats/index.js';
+import { compileLogFormat, type CompiledFormat } from './log-format.js';
+import { parseEvent } from './parse-event.js';
+import { SessionRecord } from './session-record.js';
+import { createTimeZone, type TimeZone } from './time-zone.js';
+
+/** Why a line was not stored as a session or an event. Stable codes: reports and tests count by them. */
+export const RejectReason = {
+  /** No format describes the line. */
+  unknownFormat: 'unknown_format',
+  /** The line stops before its last field: the sender cut it (syslog/HAProxy `len`). */
+  truncated: 'truncated',
+  /** Longer than the line cap; only a prefix was kept. */
+  tooLong: 'too_long',
+  /** A compressed input ended early or was corrupt; the fragment after the damage is not a line. */
+  damaged: 'damaged_input',
+} as const;
+export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
+
+export type ParseOutcome =
+  | { readonly kind: 'session'; readonly session: SessionRecord; readonly envelope: Envelope; readonly tsMs: number }
+  | { readonly kind: 'event'; readonly event: EventRecord; readonly envelope: Envelope; readonly tsMs: number }
+  | { readonly kind: 'reject'; readonly reason: RejectReason; readonly detail: string; readonly tsMs: number }
+  | { readonly kind: 'blank' };
+
+export interface NamedLogFormat {
+  readonly name: string;
+  readonly logFormat: string;
+}
+
+export interface LineParserOptions {
+  /** Custom log-format strings, tried before the stock formats. */
+  readonly logFormats?: readonly NamedLogFormat[];
+  /** IANA zone of the HAProxy host's clock (accept dates carry no offset); default: this machine's. */
+  readonly timeZone?: string;
+  /** Date used for the year of year-less syslog stamps when no line carried a full date yet (e.g. file mtime). */
+  readonly referenceDate?: Date;
+}
+
+export interface LineParser {
+  parse(line: string): ParseOutcome;
+  readonly formats: readonly CompiledFormat[];
+  readonly timeZone: TimeZone;
+}
+
+const WEBSOCKET = /websocket/i;
+const UPGRADE_TOKEN = /(?:^|[\s,])upgrade(?:$|[\s,])/i;
+
+/**
+ * Without a configuration the capture slots are unnamed; a slot holding `websocket` is the Upgrade header and
+ * one holding the `upgrade` token is the Connection header. The configuration (capture order) overrides this.
+ */
+function upgradeFromCaptures(rec: SessionRecord): void {
+  const block = rec.requestHeaders;
+  if (!block || (rec.upgrade !== null && rec.connection !== null)) return;
+  const slots = block.split('|');
+  for (const slot of slots) {
+    if (rec.upgrade === null && WEBSOCKET.test(slot)) rec.upgrade = slot;
+    else if (rec.connection === null && UPGRADE_TOKEN.test(slot)) rec.connection = slot;
+  }
+}
+
+export function createLineParser(options: LineParserOptions = {}): LineParser {
+  const custom = (options.logFormats ?? []).map((f) => compileLogFormat(f.name, f.logFormat));
+  const stock = STOCK_FORMATS.map((f) => compileLogFormat(f.name, f.logFormat));
+  const formats = [...custom, ...stock];
+  const timeZone = createTimeZone(options.timeZone);
+  const reference = options.referenceDate ?? new Date();
+  const record = new SessionRecord();
+  // Year context for year-less stamps: the last full date seen in this input.
+  let lastYear = reference.getUTCFullYear();
+  let lastMonth = reference.getUTCMonth();
+  let sawFullDate = false;
+  let preferred = 0;
+
+  function noteFullDate(wallMs: number): void {
+    const d = new Date(wallMs);
+    lastYear = d.getUTCFullYear();
+    lastMonth = d.getUTCMonth();
+    sawFullDate = true;
+  }
+
+  /** Year for a year-less stamp: the context year, rolled across New Year when the month jumps. */
+  function yearFor(month: number): number {
+    if (month > lastMonth + 6) return lastYear - 1;
+    if (sawFullDate && month < lastMonth - 6) return lastYear + 1;
+    return lastYear;
+  }
+
+  function envelopeTime(env: Envelope): number {
+    if (!Number.isNaN(env.utcMs)) return env.utcMs;
+    if (!Number.isNaN(env.localMs)) return timeZone.toUtc(env.localMs);
+    if (env.yearless) return timeZone.toUtc(Date.UTC(yearFor(env.month), env.month, env.day) + env.timeOfDayMs);
+    return Number.NaN;
+  }
+
+  /** The accept date is local wall-clock time; an envelope with an explicit offset tells which one. */
+  function acceptTime(wallMs: number, env: Envelope): number {
+    if (!Number.isNaN(env.utcMs) && Math.abs(env.localMs - wallMs) < 86_400_000) return wallMs - (env.localMs - env.utcMs);
+    return timeZone.toUtc(wallMs);
+  }
+
+  function parse(line: string): ParseOutcome {
+    if (line.length === 0 || line.trim().length === 0) return { kind: 'blank' };
+    const env = parseEnvelope(line);
+    const start = env.messageStart;
+    let firstFailure: string | null = null;
+    let truncated: string | null = null;
+    for (let n = 0; n < formats.length; n++) {
+      const index = n === 0 ? preferred : n <= preferred ? n - 1 : n;
+      const format = formats[index]!;
+      record.reset();
+      const failure = format.parse(line, start, record);
+      if (failure === null) {
+        preferred = index;
+        record.format = format.name;
+        upgradeFromCaptures(record);
+        let tsMs: number;
+        if (!Number.isNaN(record.utcMs)) tsMs = record.utcMs;
+        else if (!Number.isNaN(record.localMs)) {
+          noteFullDate(record.localMs);
+          tsMs = acceptTime(record.localMs, env);
+        } else tsMs = envelopeTime(env);
+        return { kind: 'session', session: record, envelope: env, tsMs };
+      }
+      if (failure.includes('line ends early')) truncated ??= failure;
+      firstFailure ??= failure;
+    }
+    const event = parseEvent(line, start);
+    if (event) {
+      let tsMs: number;
+      if (event.localMs !== null) {
+        noteFullDate(event.localMs);
+        tsMs = acceptTime(event.localMs, env);
+      } else tsMs = envelopeTime(env);
+      return { kind: 'event', event, envelope: env, tsMs };
+    }
+    const tsMs = envelopeTime(env);
+    if (truncated) return { kind: 'reject', reason: RejectReason.truncated, detail: truncated, tsMs };
+    return {
+      kind: 'reject',
+      reason: RejectReason.unknownFormat,
+      detail: `no known format matches (first difference: ${firstFailure ?? 'none'})`,
+      tsMs,
+    };
+  }
+
+  return { parse, formats, timeZone };
+}
+
+/** The event patterns, re-exported for the format sample tests. */
+export { EVENT_PATTERNS };
