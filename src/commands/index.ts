@@ -1,0 +1,6 @@
+import type { CommandSpec } from './command.js';
+import { ingestCommand } from './ingest.js';
+import { queryCommand } from './query.js';
+
+/** Every subcommand, in the order `wsdiag --help` lists them. */
+export const COMMANDS: readonly CommandSpec[] = [ingestCommand, queryCommand];

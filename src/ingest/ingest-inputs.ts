@@ -1,0 +1,189 @@
+/**
+ * input → parse → store, for a list of inputs in the order given (a rotated set such as
+ * `haproxy.log.2.gz haproxy.log.1 haproxy.log`). Every line read ends as a session, an event, a reject
+ * or a blank line, or is skipped because an earlier run already stored it: the totals always add up.
+ */
+import { stat } from 'node:fs/promises';
+import { FINGERPRINT_BYTES, hashPrefix, readHead } from '../input/fingerprint.js';
+import { readLines, type InputResult, type LineNote } from '../input/read-lines.js';
+import { createLineParser, RejectReason, type LineParserOptions } from '../parse/parse-line.js';
+import type { SessionRecord } from '../parse/session-record.js';
+import type { Database } from '../store/database.js';
+import { IngestStore, type IngestTotals, type KnownSource } from '../store/ingest-store.js';
+
+export interface InputReport {
+  readonly path: string;
+  readonly status: InputResult['status'];
+  readonly message: string | null;
+  readonly compressed: boolean;
+  readonly lines: number;
+  readonly skipped: number;
+  readonly sessions: number;
+  readonly events: number;
+  readonly rejects: number;
+  readonly blank: number;
+  /** True when the whole input was rolled back (corrupt). */
+  readonly rolledBack: boolean;
+}
+
+export interface IngestReport {
+  readonly ingestId: number;
+  readonly totals: IngestTotals;
+  readonly inputs: readonly InputReport[];
+  readonly seconds: number;
+}
+
+export interface IngestOptions extends LineParserOptions {
+  readonly maxLineBytes?: number;
+  /** Called after each batch, for progress and live refreshes. */
+  readonly onProgress?: (totals: IngestTotals) => void;
+}
+
+/**
+ * A session worth keeping the raw line of, as evidence: anything but a clean success. Clean sessions are
+ * fully described by their typed columns; keeping every raw line would double the store.
+ */
+export function isEvidence(rec: SessionRecord): boolean {
+  const term = rec.termination;
+  if (rec.truncated || term === null) return true;
+  if (term.charCodeAt(0) !== 45 /* - */ || term.charCodeAt(1) !== 45) return true;
+  if (term.length === 4 && (term[2] !== 'N' && term[2] !== '-' && term[2] !== 'V')) return true;
+  const status = rec.status;
+  return !Number.isNaN(status) && status >= 400;
+}
+
+async function matchKnown(path: string, compressed: boolean, known: readonly KnownSource[]): Promise<{ head: Buffer | null; match: KnownSource | null }> {
+  if (path === '-') return { head: null, match: null };
+  const head = await readHead(path, compressed);
+  if (!head || head.length === 0) return { head, match: null };
+  for (const k of known) {
+    if (k.fingerprintBytes <= head.length && hashPrefix(head, k.fingerprintBytes) === k.fingerprint) return { head, match: k };
+  }
+  return { head, match: null };
+}
+
+async function isCompressedFile(path: string): Promise<boolean> {
+  const { open } = await import('node:fs/promises');
+  const handle = await open(path, 'r').catch(() => null);
+  if (!handle) return false;
+  try {
+    const b = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(b, 0, 2, 0);
+    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function ingestInputs(db: Database, paths: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
+  const started = new Date();
+  const t0 = performance.now();
+  const store = await IngestStore.open(db);
+  const totals: IngestTotals = {
+    inputs: [...paths], linesRead: 0, linesSkipped: 0, linesRolledBack: 0, sessions: 0, events: 0, rejects: 0, blank: 0, bytes: 0, status: 'ok',
+  };
+  const reports: InputReport[] = [];
+
+  for (const path of paths) {
+    const mtime = path === '-' ? undefined : await stat(path).then((s) => s.mtime, () => undefined);
+    const parser = createLineParser({ ...options, referenceDate: options.referenceDate ?? mtime });
+    const result: InputResult = { status: 'ok', message: null, compressed: false, bytes: 0, lines: 0, fragment: null };
+    const compressed = path !== '-' && (await isCompressedFile(path));
+    const { head, match } = await matchKnown(path, compressed, await store.knownSources());
+    const skip = match?.lines ?? 0;
+    const counts = { lines: 0, skipped: 0, sessions: 0, events: 0, rejects: 0, blank: 0 };
+
+    await store.begin();
+    let sourceId = -1;
+    try {
+      for await (const batch of readLines(path, result, { maxLineBytes: options.maxLineBytes })) {
+        if (sourceId < 0) {
+          const fpBytes = head ? Math.min(head.length, FINGERPRINT_BYTES) : 0;
+          sourceId = await store.openSource(path, result.compressed, head && fpBytes ? hashPrefix(head, fpBytes) : null, fpBytes, match);
+        }
+        const notes = new Map<number, LineNote>();
+        for (const note of batch.notes) notes.set(note.index, note);
+        const lines = batch.lines;
+        for (let i = 0; i < lines.length; i++) {
+          const lineNo = batch.firstLineNo + i;
+          counts.lines++;
+          if (lineNo <= skip) {
+            counts.skipped++;
+            continue;
+          }
+          const line = lines[i]!;
+          const note = notes.get(i);
+          if (note?.issue === 'too_long') {
+            store.addReject(sourceId, lineNo, Number.NaN, RejectReason.tooLong, `line longer than ${options.maxLineBytes ?? 65536} bytes; the first bytes are kept`, line, null);
+            counts.rejects++;
+            continue;
+          }
+          const outcome = parser.parse(line);
+          const bytes = note?.issue === 'invalid_utf8' ? note.bytes : null;
+          switch (outcome.kind) {
+            case 'blank':
+              counts.blank++;
+              break;
+            case 'session': {
+              const rec = outcome.session;
+              const env = outcome.envelope;
+              store.addSession(
+                rec,
+                { sourceId, lineNo, tsMs: outcome.tsMs, host: env.host, pid: env.pid, invalidUtf8: bytes !== null },
+                bytes !== null || isEvidence(rec) ? line : null,
+                bytes,
+              );
+              counts.sessions++;
+              break;
+            }
+            case 'event':
+              store.addEvent(sourceId, lineNo, outcome.tsMs, outcome.envelope.host, outcome.envelope.pid, outcome.event, bytes, line);
+              counts.events++;
+              break;
+            case 'reject':
+              store.addReject(sourceId, lineNo, outcome.tsMs, outcome.reason, outcome.detail, line, bytes);
+              counts.rejects++;
+              break;
+          }
+        }
+        options.onProgress?.({ ...totals, linesRead: totals.linesRead + counts.lines });
+      }
+      if (result.status === 'corrupt' || (result.status === 'unreadable' && sourceId >= 0)) {
+        await store.rollbackSource(path, result.compressed, result.status, result.message);
+        reports.push({ path, status: result.status, message: result.message, compressed: result.compressed, ...counts, rolledBack: true });
+        totals.status = 'partial';
+        // Read but not stored: the damaged input's sources row says why.
+        totals.linesRead += counts.lines;
+        totals.linesRolledBack += counts.lines;
+        continue;
+      }
+      if (sourceId < 0) {
+        // Missing, unreadable or empty input: nothing to store, but an empty file is a known (empty) source.
+        if (result.status === 'ok') sourceId = await store.openSource(path, result.compressed, null, 0, match);
+      }
+      if (result.status === 'truncated' && result.fragment !== null && sourceId >= 0) {
+        // The partial line after the damage is not a line HAProxy wrote: kept as a reject, never parsed.
+        counts.lines++;
+        counts.rejects++;
+        store.addReject(sourceId, counts.lines, Number.NaN, RejectReason.damaged, 'partial line at the end of a truncated compressed input', result.fragment, null);
+      }
+      if (sourceId >= 0) await store.commitSource(sourceId, Math.max(skip, counts.lines - (result.status === 'truncated' && result.fragment !== null ? 1 : 0)), result.bytes, result.status, result.message);
+      else await store.rollbackSource(path, false, result.status, result.message);
+    } catch (error) {
+      await store.rollbackSource(path, result.compressed, 'error', (error as Error).message);
+      throw error;
+    }
+    totals.linesRead += counts.lines;
+    totals.linesSkipped += counts.skipped;
+    totals.sessions += counts.sessions;
+    totals.events += counts.events;
+    totals.rejects += counts.rejects;
+    totals.blank += counts.blank;
+    totals.bytes += result.bytes;
+    if (result.status !== 'ok') totals.status = 'partial';
+    reports.push({ path, status: result.status, message: result.message, compressed: result.compressed, ...counts, rolledBack: false });
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await store.finish(totals, started, seconds);
+  return { ingestId: store.ingestId, totals, inputs: reports, seconds };
+}

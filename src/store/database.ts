@@ -1,0 +1,87 @@
+/**
+ * The only module (with the loader beside it) that talks to @duckdb/node-api. One instance, one connection
+ * per role, one statement at a time per connection. Results leave as plain JSON-safe objects.
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { SCHEMA_SQL } from './schema.js';
+
+export type SqlValue = string | number | boolean | null;
+export type Row = Record<string, SqlValue>;
+
+export interface QueryResult {
+  readonly columns: readonly string[];
+  readonly rows: readonly Row[];
+}
+
+export interface Database {
+  readonly path: string;
+  readonly connection: DuckDBConnection;
+  run(sql: string, params?: Record<string, SqlValue>): Promise<void>;
+  query(sql: string, params?: Record<string, SqlValue>): Promise<QueryResult>;
+  /** Forbid file and network access and further configuration changes (before running typed SQL). */
+  lockDown(): Promise<void>;
+  close(): void;
+}
+
+export class StoreError extends Error {}
+
+/** DuckDB values → JSON-safe values: BIGINT within 2^53 as numbers, timestamps as ISO strings. */
+function toPlain(value: DuckDBValue): SqlValue {
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+  }
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
+  const text = String(value);
+  // Timestamps print as `2026-11-22 04:05:06.123`; say they are UTC.
+  return /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(text) ? `${text.replace(' ', 'T')}Z` : text;
+}
+
+export async function openDatabase(path: string | null, options: { readonly memoryLimit?: string } = {}): Promise<Database> {
+  const location = path ?? ':memory:';
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(location, {
+      // The store must stay bounded whatever the input size; DuckDB spills to disk beyond this.
+      memory_limit: options.memoryLimit ?? '1GB',
+      preserve_insertion_order: 'false',
+    });
+  } catch (error) {
+    throw new StoreError(`cannot open database ${location}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const connection = await instance.connect();
+  await connection.run(SCHEMA_SQL);
+
+  async function run(sql: string, params?: Record<string, SqlValue>): Promise<void> {
+    if (params && Object.keys(params).length) await connection.run(sql, params as Record<string, DuckDBValue>);
+    else await connection.run(sql);
+  }
+
+  async function query(sql: string, params?: Record<string, SqlValue>): Promise<QueryResult> {
+    const reader = params && Object.keys(params).length
+      ? await connection.runAndReadAll(sql, params as Record<string, DuckDBValue>)
+      : await connection.runAndReadAll(sql);
+    const columns = reader.columnNames();
+    const rows = reader.getRows().map((values) => {
+      const row: Row = {};
+      columns.forEach((c, i) => (row[c] = toPlain(values[i] ?? null)));
+      return row;
+    });
+    return { columns, rows };
+  }
+
+  return {
+    path: location,
+    connection,
+    run,
+    query,
+    async lockDown() {
+      await connection.run('SET enable_external_access = false');
+      await connection.run('SET lock_configuration = true');
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * Writes one ingest run: sources, sessions, events, rejects, evidence lines and the run's accounting.
+ * Each input is loaded in its own transaction, so a corrupt input is rolled back whole and everything
+ * ingested before it stays.
+ */
+import type { DuckDBAppender } from '@duckdb/node-api';
+import type { EventRecord } from '../parse/formats/events.js';
+import type { SessionRecord } from '../parse/session-record.js';
+import type { Database } from './database.js';
+import { NameDictionary, SessionLoader, type SessionMeta } from './session-loader.js';
+
+export interface KnownSource {
+  readonly sourceId: number;
+  readonly path: string;
+  readonly fingerprint: string;
+  readonly fingerprintBytes: number;
+  readonly lines: number;
+}
+
+export interface IngestTotals {
+  inputs: string[];
+  linesRead: number;
+  linesSkipped: number;
+  /** Lines of inputs found corrupt and rolled back whole. */
+  linesRolledBack: number;
+  sessions: number;
+  events: number;
+  rejects: number;
+  blank: number;
+  bytes: number;
+  status: string;
+}
+
+const tsOrNull = (ms: number): string | null => (Number.isNaN(ms) ? null : new Date(ms).toISOString().replace('T', ' ').replace('Z', ''));
+
+function appendOptional(appender: DuckDBAppender, value: string | number | null, kind: 'text' | 'int'): void {
+  if (value === null || (typeof value === 'number' && !Number.isFinite(value))) appender.appendNull();
+  else if (kind === 'int') appender.appendInteger(Number(value));
+  else appender.appendVarchar(String(value));
+}
+
+export class IngestStore {
+  private constructor(
+    private readonly db: Database,
+    private readonly names: NameDictionary,
+    private readonly sessions: SessionLoader,
+    private readonly events: DuckDBAppender,
+    private readonly rejects: DuckDBAppender,
+    private readonly rawLines: DuckDBAppender,
+    readonly ingestId: number,
+  ) {}
+
+  static async open(db: Database): Promise<IngestStore> {
+    const names = new NameDictionary();
+    const existing = await db.query('SELECT id, value FROM names');
+    names.load(existing.rows.map((r) => ({ id: Number(r['id']), value: String(r['value']) })));
+    const id = Number((await db.query("SELECT nextval('ingest_ids') AS id")).rows[0]!['id']);
+    const c = db.connection;
+    return new IngestStore(
+      db, names, await SessionLoader.create(c, names),
+      await c.createAppender('events'), await c.createAppender('rejects'), await c.createAppender('raw_lines'), id,
+    );
+  }
+
+  async knownSources(): Promise<KnownSource[]> {
+    const { rows } = await this.db.query(
+      "SELECT source_id, path, fingerprint, fingerprint_bytes, lines FROM sources WHERE fingerprint IS NOT NULL AND status IN ('ok', 'truncated')",
+    );
+    return rows.map((r) => ({
+      sourceId: Number(r['source_id']), path: String(r['path']), fingerprint: String(r['fingerprint']),
+      fingerprintBytes: Number(r['fingerprint_bytes']), lines: Number(r['lines']),
+    }));
+  }
+
+  async begin(): Promise<void> {
+    await this.db.run('BEGIN TRANSACTION');
+  }
+
+  /** A new source row, or the known one that this input continues. */
+  async openSource(path: string, compressed: boolean, fingerprint: string | null, fingerprintBytes: number, known: KnownSource | null): Promise<number> {
+    if (known) return known.sourceId;
+    const id = Number((await this.db.query("SELECT nextval('source_ids') AS id")).rows[0]!['id']);
+    await this.db.run(
+      `INSERT INTO sources (source_id, path, compressed, fingerprint, fingerprint_bytes, first_ingest_id, last_ingest_id)
+       VALUES ($id, $path, $compressed, $fingerprint, $fbytes, $ingest, $ingest)`,
+      { id, path, compressed, fingerprint, fbytes: fingerprintBytes, ingest: this.ingestId },
+    );
+    return id;
+  }
+
+  addSession(rec: SessionRecord, meta: SessionMeta, evidence: string | null, bytes: Buffer | null): void {
+    this.sessions.add(rec, meta);
+    if (evidence !== null) this.addRawLine(meta.sourceId, meta.lineNo, evidence, bytes);
+  }
+
+  private addRawLine(sourceId: number, lineNo: number, raw: string, bytes: Buffer | null): void {
+    const a = this.rawLines;
+    a.appendInteger(sourceId);
+    a.appendInteger(lineNo);
+    a.appendVarchar(raw);
+    if (bytes) a.appendBlob(bytes);
+    else a.appendNull();
+    a.endRow();
+  }
+
+  addEvent(sourceId: number, lineNo: number, tsMs: number, host: string | null, pid: number, e: EventRecord, bytes: Buffer | null, raw: string): void {
+    const a = this.events;
+    a.appendInteger(sourceId);
+    a.appendInteger(lineNo);
+    appendOptional(a, tsOrNull(tsMs), 'text');
+    appendOptional(a, host, 'text');
+    appendOptional(a, pid, 'int');
+    a.appendVarchar(e.kind);
+    appendOptional(a, e.proxy, 'text');
+    appendOptional(a, e.server, 'text');
+    appendOptional(a, e.reason, 'text');
+    appendOptional(a, e.checkCode, 'int');
+    appendOptional(a, e.checkInfo, 'text');
+    appendOptional(a, e.checkDurationMs, 'int');
+    appendOptional(a, e.activeServers, 'int');
+    appendOptional(a, e.backupServers, 'int');
+    appendOptional(a, e.sessionsActive, 'int');
+    appendOptional(a, e.requeued, 'int');
+    appendOptional(a, e.clientIp, 'text');
+    appendOptional(a, e.clientPort, 'int');
+    a.appendVarchar(e.message);
+    a.endRow();
+    if (bytes) this.addRawLine(sourceId, lineNo, raw, bytes);
+  }
+
+  addReject(sourceId: number, lineNo: number, tsMs: number, reason: string, detail: string | null, raw: string, bytes: Buffer | null): void {
+    const a = this.rejects;
+    a.appendInteger(sourceId);
+    a.appendInteger(lineNo);
+    appendOptional(a, tsOrNull(tsMs), 'text');
+    a.appendVarchar(reason);
+    appendOptional(a, detail, 'text');
+    a.appendVarchar(raw);
+    if (bytes) a.appendBlob(bytes);
+    else a.appendNull();
+    a.endRow();
+  }
+
+  /** Makes the rows added so far visible to queries (live mode refreshes on this). */
+  flush(): void {
+    this.sessions.flush();
+    this.events.flushSync();
+    this.rejects.flushSync();
+    this.rawLines.flushSync();
+  }
+
+  /** Ends the input's transaction with its final line count (the offset a later run resumes from). */
+  async commitSource(sourceId: number, lines: number, bytes: number, status: string, message: string | null): Promise<void> {
+    this.flush();
+    await this.db.run(
+      `UPDATE sources SET lines = $lines, bytes = $bytes, status = $status, message = $message, last_ingest_id = $ingest WHERE source_id = $id`,
+      { lines, bytes, status, message, ingest: this.ingestId, id: sourceId },
+    );
+    await this.db.run('COMMIT');
+    this.names.commit();
+  }
+
+  /** Drops everything the input added (a corrupt input) and records why. */
+  async rollbackSource(path: string, compressed: boolean, status: string, message: string | null): Promise<void> {
+    this.sessions.discard();
+    this.events.clear();
+    this.rejects.clear();
+    this.rawLines.clear();
+    await this.db.run('ROLLBACK');
+    const id = Number((await this.db.query("SELECT nextval('source_ids') AS id")).rows[0]!['id']);
+    await this.db.run(
+      `INSERT INTO sources (source_id, path, compressed, status, message, first_ingest_id, last_ingest_id)
+       VALUES ($id, $path, $compressed, $status, $message, $ingest, $ingest)`,
+      { id, path, compressed, status, message, ingest: this.ingestId },
+    );
+  }
+
+  async finish(totals: IngestTotals, startedAt: Date, seconds: number): Promise<void> {
+    this.sessions.close();
+    this.events.closeSync();
+    this.rejects.closeSync();
+    this.rawLines.closeSync();
+    await this.db.run(
+      `INSERT INTO ingests VALUES ($id, $started, $inputs, $lines, $skipped, $rolledBack, $sessions, $events, $rejects, $blank, $bytes, $seconds, $status)`,
+      {
+        id: this.ingestId, started: startedAt.toISOString().replace('T', ' ').replace('Z', ''), inputs: totals.inputs.join(' '),
+        lines: totals.linesRead, skipped: totals.linesSkipped, rolledBack: totals.linesRolledBack, sessions: totals.sessions, events: totals.events,
+        rejects: totals.rejects, blank: totals.blank, bytes: totals.bytes, seconds, status: totals.status,
+      },
+    );
+  }
+}

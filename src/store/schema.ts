@@ -1,0 +1,222 @@
+/**
+ * The DuckDB schema. `session_rows` is the physical table, narrow on purpose: DuckDB's insert cost grows
+ * with every column and every VARCHAR value is one native call from Node, so low-cardinality names
+ * (frontend, backend, server, termination state, method…) are stored as ids into `names`, IPv4 addresses
+ * as integers, and absent numbers as a sentinel. The `sessions` view turns all of that back into the
+ * readable, typed columns that queries and users see (absent values as NULL, never as -1).
+ */
+
+/** Stored for an absent INTEGER value; the view turns it into NULL. */
+export const ABSENT = -2147483648;
+
+/** Bits of session_rows.flags. */
+export const SessionFlag = {
+  ssl: 1,
+  logasap: 2,
+  redispatched: 4,
+  truncated: 8,
+  invalidUtf8: 16,
+} as const;
+
+export type ColumnType = 'INTEGER' | 'DOUBLE' | 'VARCHAR';
+
+/** Physical columns, in append order. `name` columns hold ids into `names`. */
+export const SESSION_COLUMNS = [
+  ['source_id', 'INTEGER'],
+  ['line_no', 'INTEGER'],
+  ['ts_ms', 'DOUBLE'],
+  ['format_id', 'INTEGER'],
+  ['host_id', 'INTEGER'],
+  ['pid', 'INTEGER'],
+  ['client_ip4', 'INTEGER'],
+  ['client_ip_id', 'INTEGER'],
+  ['client_port', 'INTEGER'],
+  ['frontend_id', 'INTEGER'],
+  ['backend_id', 'INTEGER'],
+  ['server_id', 'INTEGER'],
+  ['t_request', 'INTEGER'],
+  ['t_queue', 'INTEGER'],
+  ['t_connect', 'INTEGER'],
+  ['t_response', 'INTEGER'],
+  ['t_active', 'INTEGER'],
+  ['t_total', 'INTEGER'],
+  ['status', 'INTEGER'],
+  ['bytes_read', 'DOUBLE'],
+  ['termination_id', 'INTEGER'],
+  ['actconn', 'INTEGER'],
+  ['feconn', 'INTEGER'],
+  ['beconn', 'INTEGER'],
+  ['srvconn', 'INTEGER'],
+  ['retries', 'INTEGER'],
+  ['srv_queue', 'INTEGER'],
+  ['backend_queue', 'INTEGER'],
+  ['method_id', 'INTEGER'],
+  ['version_id', 'INTEGER'],
+  ['upgrade_id', 'INTEGER'],
+  ['connection_id', 'INTEGER'],
+  ['req_cookie_id', 'INTEGER'],
+  ['res_cookie_id', 'INTEGER'],
+  ['flags', 'INTEGER'],
+  ['uri', 'VARCHAR'],
+  ['req_headers', 'VARCHAR'],
+  ['res_headers', 'VARCHAR'],
+  /** JSON object of the fields only some formats have (custom variables, TLS details, %Th, %U…). */
+  ['extra', 'VARCHAR'],
+] as const satisfies readonly (readonly [string, ColumnType])[];
+
+export type SessionColumn = (typeof SESSION_COLUMNS)[number][0];
+
+const nullIf = (column: string): string => `NULLIF(r.${column}, ${ABSENT})`;
+const name = (alias: string): string => `${alias}.value`;
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, value VARCHAR NOT NULL);
+
+CREATE SEQUENCE IF NOT EXISTS source_ids START 1;
+CREATE TABLE IF NOT EXISTS sources (
+  source_id INTEGER PRIMARY KEY,
+  path VARCHAR NOT NULL,
+  compressed BOOLEAN NOT NULL,
+  fingerprint VARCHAR,
+  fingerprint_bytes INTEGER,
+  lines BIGINT NOT NULL DEFAULT 0,
+  bytes BIGINT NOT NULL DEFAULT 0,
+  status VARCHAR NOT NULL DEFAULT 'ok',
+  message VARCHAR,
+  first_ingest_id INTEGER,
+  last_ingest_id INTEGER
+);
+
+CREATE SEQUENCE IF NOT EXISTS ingest_ids START 1;
+CREATE TABLE IF NOT EXISTS ingests (
+  ingest_id INTEGER PRIMARY KEY,
+  started_at TIMESTAMP NOT NULL,
+  inputs VARCHAR NOT NULL,
+  lines_read BIGINT NOT NULL,
+  lines_skipped BIGINT NOT NULL,
+  lines_rolled_back BIGINT NOT NULL,
+  sessions BIGINT NOT NULL,
+  events BIGINT NOT NULL,
+  rejects BIGINT NOT NULL,
+  blank BIGINT NOT NULL,
+  bytes BIGINT NOT NULL,
+  seconds DOUBLE NOT NULL,
+  status VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS session_rows (
+${SESSION_COLUMNS.map(([c, t]) => `  ${c} ${t}`).join(',\n')}
+);
+
+CREATE TABLE IF NOT EXISTS events (
+  source_id INTEGER NOT NULL,
+  line_no INTEGER NOT NULL,
+  ts TIMESTAMP,
+  host VARCHAR,
+  pid INTEGER,
+  kind VARCHAR NOT NULL,
+  proxy VARCHAR,
+  server VARCHAR,
+  reason VARCHAR,
+  check_code INTEGER,
+  check_info VARCHAR,
+  check_duration_ms INTEGER,
+  active_servers INTEGER,
+  backup_servers INTEGER,
+  sessions_active INTEGER,
+  requeued INTEGER,
+  client_ip VARCHAR,
+  client_port INTEGER,
+  message VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS rejects (
+  source_id INTEGER NOT NULL,
+  line_no INTEGER NOT NULL,
+  ts TIMESTAMP,
+  reason VARCHAR NOT NULL,
+  detail VARCHAR,
+  raw VARCHAR NOT NULL,
+  raw_bytes BLOB
+);
+
+-- Raw text of the lines worth showing as evidence: failed or unusual sessions, and any line whose bytes
+-- were not valid UTF-8 (raw_bytes keeps them exactly).
+CREATE TABLE IF NOT EXISTS raw_lines (
+  source_id INTEGER NOT NULL,
+  line_no INTEGER NOT NULL,
+  raw VARCHAR NOT NULL,
+  raw_bytes BLOB
+);
+
+CREATE OR REPLACE VIEW sessions AS
+SELECT
+  r.source_id,
+  src.path AS source,
+  r.line_no,
+  CASE WHEN isnan(r.ts_ms) THEN NULL ELSE make_timestamp(CAST(r.ts_ms * 1000 AS BIGINT)) END AS ts,
+  ${name('fmt')} AS format,
+  ${name('host')} AS host,
+  ${nullIf('pid')} AS pid,
+  COALESCE(${name('ip')}, CASE WHEN r.client_ip4 = ${ABSENT} THEN NULL ELSE
+    concat_ws('.', (r.client_ip4 >> 24) & 255, (r.client_ip4 >> 16) & 255, (r.client_ip4 >> 8) & 255, r.client_ip4 & 255) END) AS client_ip,
+  ${nullIf('client_port')} AS client_port,
+  ${name('fe')} AS frontend,
+  (r.flags & 1) <> 0 AS ssl,
+  ${name('be')} AS backend,
+  ${name('srv')} AS server,
+  ${nullIf('t_request')} AS t_request_ms,
+  ${nullIf('t_queue')} AS t_queue_ms,
+  ${nullIf('t_connect')} AS t_connect_ms,
+  ${nullIf('t_response')} AS t_response_ms,
+  ${nullIf('t_active')} AS t_active_ms,
+  ${nullIf('t_total')} AS t_total_ms,
+  -- How long the session lasted: Tt where the format has it (tcplog, custom), else Ta (httplog).
+  COALESCE(${nullIf('t_total')}, ${nullIf('t_active')}) AS duration_ms,
+  ${nullIf('status')} AS status,
+  CASE WHEN isnan(r.bytes_read) THEN NULL ELSE CAST(r.bytes_read AS BIGINT) END AS bytes_read,
+  ${name('term')} AS termination,
+  substr(${name('term')}, 1, 1) AS term_cause,
+  substr(${name('term')}, 2, 1) AS term_state,
+  NULLIF(substr(${name('term')}, 3, 1), '') AS term_cookie_client,
+  NULLIF(substr(${name('term')}, 4, 1), '') AS term_cookie_server,
+  ${nullIf('actconn')} AS actconn,
+  ${nullIf('feconn')} AS feconn,
+  ${nullIf('beconn')} AS beconn,
+  ${nullIf('srvconn')} AS srv_conn,
+  ${nullIf('retries')} AS retries,
+  (r.flags & 4) <> 0 AS redispatched,
+  ${nullIf('srv_queue')} AS srv_queue,
+  ${nullIf('backend_queue')} AS backend_queue,
+  ${name('meth')} AS method,
+  r.uri AS uri,
+  ${name('ver')} AS http_version,
+  ${name('upg')} AS upgrade_header,
+  ${name('conn')} AS connection_header,
+  ${name('rqc')} AS request_cookie,
+  ${name('rsc')} AS response_cookie,
+  r.req_headers AS request_headers,
+  r.res_headers AS response_headers,
+  ${nullIf('status')} = 101 AS upgraded,
+  -- An upgrade was asked for: the Upgrade header says websocket, or the server switched protocols.
+  (${nullIf('status')} = 101 OR lower(${name('upg')}) LIKE '%websocket%') AS upgrade_requested,
+  (r.flags & 2) <> 0 AS logasap,
+  (r.flags & 8) <> 0 AS truncated,
+  (r.flags & 16) <> 0 AS invalid_utf8,
+  CAST(r.extra AS JSON) AS extra
+FROM session_rows r
+LEFT JOIN sources src ON src.source_id = r.source_id
+LEFT JOIN names fmt ON fmt.id = r.format_id
+LEFT JOIN names host ON host.id = r.host_id
+LEFT JOIN names ip ON ip.id = r.client_ip_id
+LEFT JOIN names fe ON fe.id = r.frontend_id
+LEFT JOIN names be ON be.id = r.backend_id
+LEFT JOIN names srv ON srv.id = r.server_id
+LEFT JOIN names term ON term.id = r.termination_id
+LEFT JOIN names meth ON meth.id = r.method_id
+LEFT JOIN names ver ON ver.id = r.version_id
+LEFT JOIN names upg ON upg.id = r.upgrade_id
+LEFT JOIN names conn ON conn.id = r.connection_id
+LEFT JOIN names rqc ON rqc.id = r.req_cookie_id
+LEFT JOIN names rsc ON rsc.id = r.res_cookie_id;
+`;
