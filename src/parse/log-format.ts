@@ -445,7 +445,8 @@ export function compileLogFormat(name: string, logFormat: string): CompiledForma
           if (line.charCodeAt(pos) === QUOTE) {
             valueStart = pos + 1;
             // HAProxy encodes '"' inside the request as #22 (section 8.6), so the next quote closes it.
-            const close = isLast ? (line.charCodeAt(len - 1) === QUOTE && len - 1 > pos ? len - 1 : -1) : line.indexOf('"', valueStart);
+            const close = line.indexOf('"', valueStart);
+            if (isLast && close >= 0 && close !== len - 1) return `${name}: unexpected text after the request at column ${close + 2}`;
             if (close < 0) {
               // The sender cut the line (syslog/HAProxy `len`, 1024 bytes by default) inside the request.
               splitRequest(rec, line.slice(valueStart));
