@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'wsdiag-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The real CLI as a user runs it, not a TTY: stdout/stderr/exit code. */
+async function wsdiag(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], { cwd: root, env: { ...process.env, TZ: 'UTC' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const LOG = join(dir, 'h.log');
+writeFileSync(
+  LOG,
+  [
+    'Nov 22 04:05:06 lb1 haproxy[77]: 127.0.0.1:40000 [22/Nov/2026:04:05:06.123] fe be_ws/ws1 0/0/1/2/30005 101 1234 - - cD-- 5/4/3/2/0 0/0 {websocket|Upgrade} "GET /ws\u001b]0;pwned\u0007 HTTP/1.1"',
+    'not a log line',
+  ].join('\n'),
+);
+
+describe('wsdiag CLI', () => {
+  it('prints help for the tool and for every command', async () => {
+    const main = await wsdiag('--help');
+    expect(main.code).toBe(0);
+    expect(main.stdout).toMatch(/ingest/);
+    for (const command of ['ingest', 'query']) {
+      const help = await wsdiag(command, '--help');
+      expect(help.code, command).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`usage: wsdiag ${command}`));
+    }
+  });
+
+  it('exits 1 on usage errors, with one line and no stack trace', async () => {
+    for (const args of [['nope'], ['ingest'], ['ingest', LOG, '--bogus'], ['query'], ['ingest', LOG, '--tz', 'Mars/Base']]) {
+      const r = await wsdiag(...args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('exits 2 on a missing input, in one line', async () => {
+    const r = await wsdiag('ingest', join(dir, 'missing.log'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/missing\.log: no such file/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('ingests into a database file and queries it as table, json and csv', async () => {
+    const db = join(dir, 'x.duckdb');
+    const ingest = await wsdiag('ingest', LOG, '--db', db);
+    expect(ingest.code).toBe(0);
+    expect(ingest.stdout).toMatch(/total: 2 lines = 1 sessions \+ 0 events \+ 1 rejects \+ 0 blank/);
+    const json = await wsdiag('query', 'SELECT backend, status, termination FROM sessions', '--db', db, '--format', 'json');
+    expect(JSON.parse(json.stdout)).toEqual([{ backend: 'be_ws', status: 101, termination: 'cD--' }]);
+    const csv = await wsdiag('query', 'SELECT backend, status FROM sessions', '--db', db, '--format', 'csv');
+    expect(csv.stdout).toBe('backend,status\nbe_ws,101\n');
+  });
+
+  it('never lets logged escape sequences reach the terminal', async () => {
+    const r = await wsdiag('query', 'SELECT uri FROM sessions', LOG);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\\x1b]0;pwned\\x07');
+    expect(r.stdout).not.toMatch(/\u001b/);
+  });
+
+  it('keeps bound SQL safe: typed SQL cannot read files', async () => {
+    const r = await wsdiag('query', "SELECT * FROM read_csv('/etc/passwd')", LOG);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/SQL error/);
+  });
+});
