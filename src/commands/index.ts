@@ -1,6 +1,7 @@
+import { analyzeCommand } from './analyze.js';
 import type { CommandSpec } from './command.js';
 import { ingestCommand } from './ingest.js';
 import { queryCommand } from './query.js';
 
 /** Every subcommand, in the order `wsdiag --help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [ingestCommand, queryCommand];
+export const COMMANDS: readonly CommandSpec[] = [analyzeCommand, ingestCommand, queryCommand];

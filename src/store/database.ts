@@ -3,6 +3,7 @@
  * per role, one statement at a time per connection. Results leave as plain JSON-safe objects.
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { CONFIG_SCHEMA_SQL } from './config-tables.js';
 import { SCHEMA_SQL } from './schema.js';
 
 export type SqlValue = string | number | boolean | null;
@@ -51,6 +52,7 @@ export async function openDatabase(path: string | null, options: { readonly memo
   }
   const connection = await instance.connect();
   await connection.run(SCHEMA_SQL);
+  await connection.run(CONFIG_SCHEMA_SQL);
 
   async function run(sql: string, params?: Record<string, SqlValue>): Promise<void> {
     if (params && Object.keys(params).length) await connection.run(sql, params as Record<string, DuckDBValue>);

@@ -1,0 +1,73 @@
+-- @name disconnect-clusters
+-- @title Disconnects at a fixed interval
+-- @description Among tunnels (101 and TCP mode), per backend, durations that pile up at one value (within
+--   max(50 ms, 1 %)), far above the density around them, matched to the configured timeout that explains them.
+--   Busy tunnels end at random times and form no cluster.
+-- @param since, until, backend
+WITH t AS (
+  SELECT backend, frontend, duration_ms AS d, termination, term_cause, term_state,
+    tunnel_timeout_ms, tunnel_timeout_text, tunnel_timeout_where,
+    client_timeout_ms, client_timeout_text, client_timeout_where,
+    server_timeout_ms, server_timeout_text, server_timeout_where
+  FROM session_causes($since, $until, $backend)
+  WHERE is_tunnel AND duration_ms IS NOT NULL AND duration_ms > 0
+),
+binned AS (
+  -- Bins 50 ms wide below 5 s, 1 % wide above: the tolerance of a timer that fires a few ms late.
+  SELECT *, CAST(CASE WHEN d < 5000 THEN floor(d / 50) ELSE 100 + floor(ln(d / 5000.0) / ln(1.01)) END AS INTEGER) AS bin FROM t
+),
+per_backend AS (SELECT backend, count(*) AS tunnels FROM t GROUP BY backend),
+bins AS (SELECT backend, bin, count(*) AS n FROM binned GROUP BY backend, bin),
+scored AS (
+  -- A cluster may straddle two bins: count a bin with its larger neighbour; compare with the density around it.
+  SELECT b.backend, b.bin, b.n,
+    b.n + greatest(coalesce((SELECT n FROM bins x WHERE x.backend = b.backend AND x.bin = b.bin - 1), 0),
+                   coalesce((SELECT n FROM bins x WHERE x.backend = b.backend AND x.bin = b.bin + 1), 0)) AS n2,
+    coalesce((SELECT sum(n) FROM bins x WHERE x.backend = b.backend AND abs(x.bin - b.bin) BETWEEN 2 AND 12), 0) / 21.0 AS background,
+    coalesce((SELECT max(n) FROM bins x WHERE x.backend = b.backend AND abs(x.bin - b.bin) = 1), 0) AS neighbour
+  FROM bins b
+),
+clusters AS (
+  SELECT s.*, p.tunnels FROM scored s JOIN per_backend p USING (backend)
+  WHERE s.n >= s.neighbour                      -- the peak of its neighbourhood
+    AND s.n2 >= 5 AND s.n2 >= 0.1 * p.tunnels     -- enough sessions to matter
+    AND s.n2 >= 5 * (s.background + 0.2)          -- far denser than the durations around it
+),
+members AS (
+  SELECT c.backend, c.bin, c.tunnels, m.*
+  FROM clusters c JOIN binned m ON m.backend = c.backend AND m.bin BETWEEN c.bin - 1 AND c.bin + 1
+    AND (m.bin = c.bin OR (SELECT n FROM bins x WHERE x.backend = c.backend AND x.bin = m.bin) <= c.n)
+),
+summarised AS (
+  SELECT backend, bin, any_value(tunnels) AS tunnels, count(*) AS count, round(median(d)) AS interval_ms, min(d) AS min_ms, max(d) AS max_ms,
+    mode(termination) AS termination, list(DISTINCT termination ORDER BY termination) AS terminations,
+    mode(frontend) AS frontend,
+    count(*) FILTER (WHERE term_cause IN ('c', 's') AND term_state = 'D') AS timeout_flagged,
+    any_value(tunnel_timeout_ms) AS tunnel_ms, any_value(tunnel_timeout_text) AS tunnel_text, any_value(tunnel_timeout_where) AS tunnel_where,
+    any_value(client_timeout_ms) AS client_ms, any_value(client_timeout_text) AS client_text, any_value(client_timeout_where) AS client_where,
+    any_value(server_timeout_ms) AS server_ms, any_value(server_timeout_text) AS server_text, any_value(server_timeout_where) AS server_where
+  FROM members GROUP BY backend, bin
+),
+candidates AS (
+  -- The timeouts that can cut an idle tunnel of this backend, in HAProxy's order of precedence.
+  SELECT s.*, c.directive, c.value_ms, c.value_text, c.where_set
+  FROM summarised s
+  LEFT JOIN LATERAL (
+    SELECT * FROM (VALUES
+      ('timeout tunnel', s.tunnel_ms, s.tunnel_text, s.tunnel_where, 1),
+      ('timeout client', CASE WHEN s.tunnel_ms IS NULL THEN s.client_ms END, s.client_text, s.client_where, 2),
+      ('timeout server', CASE WHEN s.tunnel_ms IS NULL THEN s.server_ms END, s.server_text, s.server_where, 3)
+    ) v(directive, value_ms, value_text, where_set, rank)
+    WHERE value_ms IS NOT NULL
+      -- A timer fires at its value and is logged a little later, never earlier.
+      AND s.interval_ms BETWEEN value_ms - 50 AND value_ms + greatest(250, 0.02 * value_ms)
+    ORDER BY abs(s.interval_ms - value_ms), rank
+    LIMIT 1
+  ) c ON true
+)
+SELECT backend, frontend, interval_ms, min_ms, max_ms, count, round(count / tunnels, 4) AS share, tunnels, termination, terminations,
+  timeout_flagged, directive, value_ms, value_text, where_set,
+  (SELECT count(*) FROM config_timeouts) > 0 AS have_config,
+  tunnel_ms IS NOT NULL AS backend_has_tunnel_timeout
+FROM candidates
+ORDER BY count DESC, backend, interval_ms;

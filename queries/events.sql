@@ -1,0 +1,9 @@
+-- @name events
+-- @title Server and backend events
+-- @description HAProxy's own state changes and health checks, in time order.
+-- @param since, until
+SELECT ts, kind, proxy, server, reason, check_code, check_info, check_duration_ms, active_servers, backup_servers, sessions_active, requeued, message
+FROM events
+WHERE ($since IS NULL OR ts >= CAST($since AS TIMESTAMP)) AND ($until IS NULL OR ts < CAST($until AS TIMESTAMP))
+  AND kind NOT IN ('connect')
+ORDER BY ts NULLS LAST, source_id, line_no;

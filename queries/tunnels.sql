@@ -1,0 +1,14 @@
+-- @name tunnels
+-- @title Tunnel durations per backend
+-- @description For upgraded (101) and TCP-mode sessions: count, percentiles and a histogram of durations per backend.
+-- @param since, until, backend
+WITH t AS (SELECT backend, server, duration_ms FROM session_causes($since, $until, $backend) WHERE is_tunnel AND duration_ms IS NOT NULL)
+SELECT backend, count(*) AS count,
+  round(quantile_cont(duration_ms, 0.5)) AS p50_ms,
+  round(quantile_cont(duration_ms, 0.9)) AS p90_ms,
+  round(quantile_cont(duration_ms, 0.99)) AS p99_ms,
+  max(duration_ms) AS max_ms,
+  -- Buckets by powers of two of milliseconds: <1 s, 1-2 s, 2-4 s… (upper bound in ms).
+  histogram(CASE WHEN duration_ms < 1000 THEN 1000 ELSE CAST(1000 * pow(2, ceil(log2(duration_ms / 1000.0 + 1e-9))) AS BIGINT) END) AS histogram,
+  list(DISTINCT server ORDER BY server) AS servers
+FROM t GROUP BY backend ORDER BY count DESC, backend;

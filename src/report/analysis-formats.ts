@@ -1,0 +1,63 @@
+/**
+ * The analysis as text (findings first, worst first, plain words), markdown (for tickets and chat) or JSON
+ * (the stable contract). One map of formatters; logged strings go through displayText / escapeMarkdown.
+ */
+import type { Analysis, Finding } from '../diagnose/analyze.js';
+import { displayText } from './display-text.js';
+
+export const ANALYSIS_FORMATS = ['text', 'markdown', 'json'] as const;
+export type AnalysisFormat = (typeof ANALYSIS_FORMATS)[number];
+
+const MARK: Record<Finding['severity'], string> = { critical: '!!', warning: '! ', info: '  ' };
+
+/** Markdown: escape what would format or link, and control characters; no HTML passes through. */
+export function escapeMarkdown(value: unknown): string {
+  return displayText(value).replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (ch) => `\\${ch}`);
+}
+
+function text(a: Analysis): string {
+  const s = a.summary;
+  const out: string[] = [];
+  out.push(`wsdiag: ${s.sessions} sessions (${s.upgrades} upgraded), ${s.events} events, ${s.rejects} rejected lines, from ${s.from ?? '-'} to ${s.to ?? '-'}`);
+  out.push('');
+  if (a.findings.length === 0) out.push('No problem found.');
+  for (const f of a.findings) {
+    out.push(`${MARK[f.severity]} ${displayText(f.title)}`);
+    if (f.detail) out.push(`   ${displayText(f.detail)}`);
+    if (f.advice) out.push(`   → ${displayText(f.advice)}`);
+  }
+  if (a.errors.length) {
+    out.push('', 'Failures (status cause backend/server count first…last)');
+    for (const e of a.errors) {
+      out.push(`  ${String(e.status ?? '-').padEnd(4)} ${e.cause.padEnd(22)} ${displayText(`${e.backend}/${e.server}`).padEnd(24)} ${String(e.count).padStart(6)}  ${e.first ?? ''} … ${e.last ?? ''}`);
+      for (const line of e.evidence.slice(0, 1)) out.push(`       e.g. ${displayText(line)}`);
+    }
+  }
+  if (a.tunnels.length) {
+    out.push('', 'Tunnel durations (backend count p50 p90 p99 max, ms)');
+    for (const t of a.tunnels) out.push(`  ${displayText(t.backend).padEnd(24)} ${String(t.count).padStart(6)} ${[t.p50_ms, t.p90_ms, t.p99_ms, t.max_ms].map((v) => String(v).padStart(8)).join(' ')}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function markdown(a: Analysis): string {
+  const s = a.summary;
+  const out: string[] = ['# wsdiag analysis', '', `${s.sessions} sessions (${s.upgrades} upgraded), ${s.events} events, ${s.rejects} rejected lines; ${escapeMarkdown(s.from ?? '-')} – ${escapeMarkdown(s.to ?? '-')}`, '', '## Findings', ''];
+  if (a.findings.length === 0) out.push('No problem found.');
+  for (const f of a.findings) out.push(`- **${f.severity}** ${escapeMarkdown(f.title)}  \n  ${escapeMarkdown(f.detail)}${f.advice ? `  \n  → ${escapeMarkdown(f.advice)}` : ''}`);
+  if (a.errors.length) {
+    out.push('', '## Failures', '', '| status | cause | backend | server | count | first | last |', '|---|---|---|---|---|---|---|');
+    for (const e of a.errors) out.push(`| ${e.status ?? '-'} | ${escapeMarkdown(e.cause)} | ${escapeMarkdown(e.backend)} | ${escapeMarkdown(e.server)} | ${e.count} | ${escapeMarkdown(e.first)} | ${escapeMarkdown(e.last)} |`);
+  }
+  if (a.tunnels.length) {
+    out.push('', '## Tunnel durations (ms)', '', '| backend | count | p50 | p90 | p99 | max |', '|---|---|---|---|---|---|');
+    for (const t of a.tunnels) out.push(`| ${escapeMarkdown(t.backend)} | ${t.count} | ${t.p50_ms} | ${t.p90_ms} | ${t.p99_ms} | ${t.max_ms} |`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export const formatAnalysis: Record<AnalysisFormat, (a: Analysis) => string> = {
+  text,
+  markdown,
+  json: (a) => JSON.stringify(a, null, 2) + '\n',
+};
