@@ -71,21 +71,13 @@ export interface Analysis {
   details: Record<string, Row[]>;
 }
 
-const num = (v: SqlValue | undefined): number => (typeof v === 'number' ? v : v === null || v === undefined ? 0 : Number(v));
+const num = (v: SqlValue | undefined): number => (typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : 0);
 const str = (v: SqlValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? parseList(v) : []);
+const list = (v: SqlValue | undefined): string[] => (Array.isArray(v) ? v.filter((x) => x !== null).map(String) : []);
 
-/** DuckDB lists arrive as their text form `[a, b]` through toPlain; split it back. */
-function parseList(text: string): string[] {
-  const inner = text.trim().replace(/^\[/, '').replace(/\]$/, '');
-  return inner ? inner.split(', ').map((s) => s.replace(/^'|'$/g, '')) : [];
-}
-
-function parseMap(text: SqlValue | undefined): Record<string, number> {
-  // `{1000=3, 2000=5}`
-  const out: Record<string, number> = {};
-  for (const m of String(text ?? '').matchAll(/(\d+)=(\d+)/g)) out[m[1]!] = Number(m[2]);
-  return out;
+function numberMap(v: SqlValue | undefined): Record<string, number> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+  return Object.fromEntries(Object.entries(v).map(([k, n]) => [k, num(n as SqlValue)]));
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
@@ -157,7 +149,7 @@ export async function analyze(db: Database, scope: Scope): Promise<Analysis> {
 
   const tunnels: Tunnel[] = (await runQuery(db, 'tunnels', scope)).map((r) => ({
     backend: String(r['backend']), count: num(r['count']), p50_ms: num(r['p50_ms']), p90_ms: num(r['p90_ms']),
-    p99_ms: num(r['p99_ms']), max_ms: num(r['max_ms']), histogram: parseMap(r['histogram']),
+    p99_ms: num(r['p99_ms']), max_ms: num(r['max_ms']), histogram: numberMap(r['histogram']),
   }));
 
   const events = await runQuery(db, 'events', scope);

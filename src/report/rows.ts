@@ -5,9 +5,15 @@ import { displayText } from './display-text.js';
 export const ROW_FORMATS = ['table', 'json', 'jsonl', 'csv'] as const;
 export type RowFormat = (typeof ROW_FORMATS)[number];
 
+/** A cell as text: nested values (lists, structs) as JSON. */
+function cellText(value: SqlValue): string {
+  if (value === null) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
 function csvCell(value: SqlValue): string {
   if (value === null) return '';
-  const text = String(value);
+  const text = cellText(value);
   // A leading = + - @ makes spreadsheets evaluate the cell; quote it (CSV injection).
   const guarded = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(guarded) || guarded !== text ? `"${guarded.replace(/"/g, '""')}"` : guarded;
@@ -15,7 +21,7 @@ function csvCell(value: SqlValue): string {
 
 function table(result: QueryResult): string {
   const cols = result.columns;
-  const cells = result.rows.map((row) => cols.map((c) => displayText(row[c] ?? null)));
+  const cells = result.rows.map((row) => cols.map((c) => displayText(cellText(row[c] ?? null))));
   const widths = cols.map((c, i) => Math.min(60, Math.max(displayText(c).length, ...cells.map((r) => r[i]!.length))));
   const fit = (s: string, w: number): string => (s.length > w ? s.slice(0, w - 1) + '…' : s.padEnd(w));
   const line = (values: string[]): string => values.map((v, i) => fit(v, widths[i]!)).join('  ').trimEnd();

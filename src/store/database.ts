@@ -2,11 +2,15 @@
  * The only module (with the loader beside it) that talks to @duckdb/node-api. One instance, one connection
  * per role, one statement at a time per connection. Results leave as plain JSON-safe objects.
  */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBInstance, DuckDBListValue, DuckDBMapValue, DuckDBStructValue, DuckDBArrayValue, DuckDBTimestampValue,
+  type DuckDBConnection, type DuckDBValue,
+} from '@duckdb/node-api';
 import { CONFIG_SCHEMA_SQL } from './config-tables.js';
 import { SCHEMA_SQL } from './schema.js';
 
-export type SqlValue = string | number | boolean | null;
+/** A value a query returns, JSON-safe: lists as arrays, structs and maps as objects. */
+export type SqlValue = string | number | boolean | null | SqlValue[] | { [key: string]: SqlValue };
 export type Row = Record<string, SqlValue>;
 
 export interface QueryResult {
@@ -26,16 +30,24 @@ export interface Database {
 
 export class StoreError extends Error {}
 
-/** DuckDB values → JSON-safe values: BIGINT within 2^53 as numbers, timestamps as ISO strings. */
+/** DuckDB values → JSON-safe values: BIGINT within 2^53 as numbers, timestamps as ISO-8601 UTC strings. */
 function toPlain(value: DuckDBValue): SqlValue {
   if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'bigint') {
     return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
   }
+  if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) return value.items.map(toPlain);
+  if (value instanceof DuckDBStructValue) {
+    return Object.fromEntries(Object.entries(value.entries).map(([k, v]) => [k, toPlain(v)]));
+  }
+  if (value instanceof DuckDBMapValue) return Object.fromEntries(value.entries.map((e) => [String(toPlain(e.key)), toPlain(e.value)]));
+  if (value instanceof DuckDBTimestampValue) {
+    const ms = Number(value.micros / 1000n);
+    return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(value);
+  }
   if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
   const text = String(value);
-  // Timestamps print as `2026-11-22 04:05:06.123`; say they are UTC.
-  return /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(text) ? `${text.replace(' ', 'T')}Z` : text;
+  return text;
 }
 
 export async function openDatabase(path: string | null, options: { readonly memoryLimit?: string } = {}): Promise<Database> {

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { readConfig } from '../../src/config/read-config.js';
+import { analyze } from '../../src/diagnose/analyze.js';
+import { prepareDiagnoses } from '../../src/diagnose/run-query.js';
+import { ingestInputs } from '../../src/ingest/ingest-inputs.js';
+import { storeConfig } from '../../src/store/config-tables.js';
+import { openDatabase } from '../../src/store/database.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Deterministic PRNG. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+}
+
+interface Line {
+  ip?: string;
+  port: number;
+  at?: number;
+  backend?: string;
+  server?: string;
+  timers?: string;
+  status?: number;
+  term?: string;
+  upgrade?: boolean;
+  uri?: string;
+}
+const stamp = (ms: number) => {
+  const d = new Date(Date.UTC(2026, 10, 22, 4, 0, 0) + ms);
+  return `22/Nov/2026:${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')}.${String(d.getUTCMilliseconds()).padStart(3, '0')}`;
+};
+const line = (l: Line) =>
+  `${l.ip ?? '10.0.0.1'}:${l.port} [${stamp(l.at ?? l.port)}] fe ${l.backend ?? 'be_ws'}/${l.server ?? 'ws1'} ${l.timers ?? '0/0/1/2/100'} ${l.status ?? 101} 100 - - ${l.term ?? '----'} 1/1/1/1/0 0/0 {${l.upgrade === false ? '' : 'websocket'}|${l.upgrade === false ? 'keep-alive' : 'Upgrade'}} "GET ${l.uri ?? '/ws'} HTTP/1.1"`;
+
+const dir = mkdtempSync(join(tmpdir(), 'wsdiag-diag-'));
+let n = 0;
+
+async function run(lines: string[], cfg?: string) {
+  const db = await openDatabase(null);
+  const path = join(dir, `l${n++}.log`);
+  writeFileSync(path, lines.join('\n') + '\n');
+  if (cfg) await storeConfig(db, readConfig(cfg, 'haproxy.cfg'));
+  await ingestInputs(db, [path], { timeZone: 'UTC' });
+  const result = await analyze(db, { since: null, until: null, backend: null });
+  return { db, result };
+}
+
+const CFG = 'defaults\n  mode http\n  timeout client 30s\n  timeout server 30s\nfrontend fe\n  default_backend be_ws\nbackend be_ws\n  server ws1 127.0.0.1:1\n';
+const idleCut = (count: number, base: number, ms: number, term = 'cD--') =>
+  Array.from({ length: count }, (_, i) => line({ port: base + i, timers: `0/0/1/2/${ms + (i % 5)}`, term }));
+const busy = (count: number, base: number, seed: number) => {
+  const random = rng(seed);
+  return Array.from({ length: count }, (_, i) => line({ port: base + i, timers: `0/0/1/2/${Math.floor(100 + random() * 600_000)}` }));
+};
+
+describe('cause per session', () => {
+  it.each([
+    [{ status: 101, term: '----' }, 'ok'],
+    [{ status: 101, term: 'CD--' }, 'client.abort'],
+    [{ status: 503, term: 'SC--' }, 'server.refused'],
+    [{ status: 503, term: 'SC--', server: '<NOSRV>' }, 'no-server'],
+    [{ status: 502, term: 'SH--', timers: '0/0/1/-1/5' }, 'server.hangup'],
+    [{ status: 101, term: 'SD--' }, 'server.abort'],
+    [{ status: 502, term: 'PH--' }, 'server.bad-response'],
+    [{ status: 429, term: 'PR--', server: '<NOSRV>' }, 'proxy.deny'],
+    [{ status: 500, term: 'RR--' }, 'proxy.resource'],
+    [{ status: 500, term: 'IR--' }, 'proxy.internal'],
+    [{ status: 101, term: 'KD--' }, 'proxy.killed'],
+    [{ status: 408, term: 'cR--' }, 'timeout.http-request'],
+    [{ status: 503, term: 'sC--' }, 'timeout.connect'],
+    [{ status: 503, term: 'sQ--' }, 'timeout.queue'],
+    [{ status: 504, term: 'sH--' }, 'timeout.upgrade'],
+    [{ status: 504, term: 'sH--', upgrade: false }, 'timeout.server'],
+    [{ status: 101, term: 'cD--' }, 'timeout.client'],
+    [{ status: 101, term: 'sD--' }, 'timeout.server'],
+    [{ status: 200, term: '----' }, 'upgrade.rejected'],
+    [{ status: 200, term: '----', upgrade: false }, 'ok'],
+    [{ status: 500, term: '----', upgrade: false }, 'server.error'],
+  ] as [Partial<Line>, string][])('%o → %s', async (fields, cause) => {
+    const { db } = await run([line({ port: 1, ...fields })]);
+    await prepareDiagnoses(db);
+    const { rows } = await db.query('SELECT cause FROM session_causes(NULL, NULL, NULL)');
+    expect(rows).toEqual([{ cause }]);
+    db.close();
+  });
+
+  it('names timeout tunnel when the backend has one', async () => {
+    const { db } = await run([line({ port: 1, term: 'cD--' })], CFG.replace('  server ws1', '  timeout tunnel 2s\n  server ws1'));
+    await prepareDiagnoses(db);
+    expect((await db.query('SELECT cause, cause_confidence FROM session_causes(NULL, NULL, NULL)')).rows).toEqual([{ cause: 'timeout.tunnel', cause_confidence: 'config' }]);
+    db.close();
+  });
+});
+
+describe('fixed-interval disconnects', () => {
+  it('matches a pile-up at 30 s to timeout client, with where it is set, and invents nothing from busy tunnels', async () => {
+    const { result } = await run([...idleCut(60, 1000, 30001), ...busy(40, 5000, 1)], CFG);
+    expect(result.disconnects).toHaveLength(1);
+    expect(result.disconnects[0]).toMatchObject({
+      backend: 'be_ws', count: 60, share: 0.6, termination: 'cD--', verdict: 'haproxy-timeout',
+      timeout: { directive: 'timeout client', value_ms: 30000, where: 'haproxy.cfg:3' },
+    });
+    expect(result.disconnects[0]!.interval_ms).toBeGreaterThanOrEqual(30001);
+    expect(result.disconnects[0]!.advice).toMatch(/timeout tunnel/);
+  });
+
+  it('without a configuration, says HAProxy cut them but not which timeout', async () => {
+    const { result } = await run([...idleCut(30, 1000, 30001), ...busy(20, 5000, 2)]);
+    expect(result.disconnects).toHaveLength(1);
+    expect(result.disconnects[0]).toMatchObject({ verdict: 'timeout-unknown-config', timeout: null });
+  });
+
+  it('calls a pile-up closed normally with no matching timeout something outside HAProxy', async () => {
+    const { result } = await run([...idleCut(50, 1000, 45000, '----'), ...busy(30, 5000, 3)], CFG);
+    expect(result.disconnects).toHaveLength(1);
+    expect(result.disconnects[0]).toMatchObject({ interval_ms: expect.any(Number), verdict: 'outside-haproxy', timeout: null });
+    expect(result.disconnects[0]!.advice).toMatch(/outside HAProxy/);
+  });
+
+  it('finds no cluster among busy tunnels ending at random times', async () => {
+    for (const seed of [4, 5, 6]) {
+      const { result } = await run(busy(300, 1000, seed), CFG);
+      expect(result.disconnects, `seed ${seed}`).toEqual([]);
+    }
+  });
+});
+
+describe('other diagnoses', () => {
+  it('explains 503 no-server by health checks that get 101', async () => {
+    const down = 'Server be_hc/hc1 is DOWN, reason: Layer7 wrong status, code: 101, info: "Switching Protocols", check duration: 1ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.';
+    const { result } = await run([down, ...Array.from({ length: 4 }, (_, i) => line({ port: i + 1, backend: 'be_hc', server: '<NOSRV>', status: 503, term: 'SC--', timers: '0/-1/-1/-1/0' }))]);
+    expect(result.findings[0]).toMatchObject({ severity: 'critical', title: expect.stringMatching(/be_hc\/hc1 gets 101/) });
+    expect(result.findings[0]!.detail).toMatch(/4 request\(s\) got 503/);
+    expect(result.errors[0]).toMatchObject({ status: 503, cause: 'no-server', backend: 'be_hc', count: 4 });
+    expect(result.errors[0]!.evidence).toHaveLength(3);
+  });
+
+  it('counts cookie persistence misses by reason', async () => {
+    const lines = [
+      ...Array.from({ length: 6 }, (_, i) => line({ port: 100 + i, term: '--VN' })),
+      ...Array.from({ length: 2 }, (_, i) => line({ port: 200 + i, term: '--DI' })),
+      line({ port: 300, term: '--II' }),
+      ...Array.from({ length: 4 }, (_, i) => line({ ip: '10.9.9.9', port: 400 + i, term: '--NI' })),
+    ];
+    const { result } = await run(lines);
+    expect(result.sticky).toEqual([
+      { backend: 'be_ws', method: 'cookie', connections: 13, misses: 6, miss_rate: 6 / 13, reasons: { down_server: 2, invalid: 1, expired: 0, too_old: 0, no_cookie_repeat: 3 } },
+    ]);
+  });
+
+  it('reports tunnel percentiles per backend', async () => {
+    const lines = Array.from({ length: 100 }, (_, i) => line({ port: i + 1, timers: `0/0/1/2/${(i + 1) * 1000}` }));
+    const { result } = await run(lines);
+    expect(result.tunnels).toHaveLength(1);
+    expect(result.tunnels[0]).toMatchObject({ backend: 'be_ws', count: 100, p50_ms: 50500, max_ms: 100000 });
+    expect(Object.values(result.tunnels[0]!.histogram).reduce((a, b) => a + b, 0)).toBe(100);
+  });
+
+  it('keeps the JSON contract keys', async () => {
+    const { result } = await run([line({ port: 1 })]);
+    expect(Object.keys(result.summary)).toEqual(['lines', 'sessions', 'events', 'rejects', 'upgrades', 'from', 'to']);
+    expect(Object.keys(result)).toEqual(expect.arrayContaining(['summary', 'errors', 'disconnects', 'sticky', 'tunnels', 'events', 'findings']));
+  });
+});
