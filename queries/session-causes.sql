@@ -26,7 +26,10 @@ scoped AS (
 )
 SELECT *,
   CASE
-    WHEN server = '<NOSRV>' AND status = 503 THEN 'no-server'
+    -- Logged at the start by `option logasap` (a `+` on Ta/Tt): how the session ended is not in the log.
+    WHEN logasap AND term_cause = '-' THEN 'logged-early'
+    -- 503 <NOSRV> (HTTP), or <NOSRV> with SC in TCP mode, which has no status.
+    WHEN server = '<NOSRV>' AND (status = 503 OR (status IS NULL AND term_cause = 'S' AND term_state = 'C')) THEN 'no-server'
     WHEN term_cause = 'C' THEN 'client.abort'
     WHEN term_cause = 'S' AND term_state = 'C' THEN 'server.refused'
     WHEN term_cause = 'S' AND term_state = 'H' THEN 'server.hangup'

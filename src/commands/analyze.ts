@@ -1,30 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { readConfig, type HaproxyConfig } from '../config/read-config.js';
 import { analyze } from '../diagnose/analyze.js';
 import { ANALYSIS_FORMATS, formatAnalysis, type AnalysisFormat } from '../report/analysis-formats.js';
-import { storeConfig } from '../store/config-tables.js';
-import { ExitCode, InputError, UsageError, type CommandSpec } from './command.js';
+import { ExitCode, UsageError, type CommandSpec } from './command.js';
 import { INPUT_OPTIONS } from './common-options.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
 import { parseTimeArg } from './time-args.js';
-
-export async function loadConfig(path: string | undefined): Promise<HaproxyConfig | null> {
-  if (!path) return null;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
-  return readConfig(text, path);
-}
-
-/** Custom log formats the configuration declares, so lines of those frontends parse. */
-export function configLogFormats(config: HaproxyConfig | null): string[] {
-  if (!config) return [];
-  const formats = config.proxies.flatMap((p) => (p.logFormat?.kind === 'custom' ? [p.logFormat.logFormat] : []));
-  return [...new Set(formats)];
-}
 
 export const analyzeCommand: CommandSpec = {
   name: 'analyze',
@@ -32,7 +11,6 @@ export const analyzeCommand: CommandSpec = {
   summary: 'Why did it fail: causes of failed sessions, fixed-interval disconnects, sticky misses, tunnel durations',
   options: {
     ...INPUT_OPTIONS,
-    config: { type: 'string', description: 'haproxy.cfg: names the timeouts behind disconnects and the log formats of each frontend' },
     since: { type: 'string', description: 'only sessions from this time (24h, 7d, 2026-11-20 14:00, ISO 8601, 20/Nov/2026:14:00:00)' },
     until: { type: 'string', description: 'only sessions before this time' },
     backend: { type: 'string', description: 'only this backend' },
@@ -46,15 +24,11 @@ export const analyzeCommand: CommandSpec = {
     const now = new Date();
     const since = parseTimeArg(values['since'] as string | undefined, now, args.tz);
     const until = parseTimeArg(values['until'] as string | undefined, now, args.tz);
-    const config = await loadConfig(values['config'] as string | undefined);
-    const db = await openStore(args);
+    const store = await openStore(args);
+    const db = store.db;
     try {
-      if (config) await storeConfig(db, config);
       let problems = false;
-      if (positionals.length) {
-        const withConfig = { ...args, logFormats: [...args.logFormats, ...configLogFormats(config)] };
-        problems = reportInputProblems(await ingestInto(db, positionals, withConfig), io);
-      }
+      if (positionals.length) problems = reportInputProblems(await ingestInto(store, positionals, args), io);
       const analysis = await analyze(db, { since, until, backend: (values['backend'] as string | undefined) ?? null });
       io.out(formatAnalysis[format](analysis));
       return problems ? ExitCode.input : ExitCode.ok;

@@ -15,9 +15,10 @@ export const ingestCommand: CommandSpec = {
     const format = values['format'] ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError('--format takes text or json');
     const args = inputArgs(values);
-    const db = await openStore(args);
+    const store = await openStore(args);
+    const db = store.db;
     try {
-      const report = await ingestInto(db, positionals, args);
+      const report = await ingestInto(store, positionals, args);
       const t = report.totals;
       if (format === 'json') io.out(JSON.stringify({ ...report, database: db.path }, null, 2) + '\n');
       else {

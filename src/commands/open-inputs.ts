@@ -2,11 +2,15 @@
 import { ingestInputs, type IngestReport } from '../ingest/ingest-inputs.js';
 import { LogFormatError, unquoteConfigString } from '../parse/log-format.js';
 import { createTimeZone } from '../parse/time-zone.js';
+import { readFile } from 'node:fs/promises';
+import { readConfig, type HaproxyConfig } from '../config/read-config.js';
+import { storeConfig } from '../store/config-tables.js';
 import { openDatabase, type Database } from '../store/database.js';
-import { UsageError, type CommandIO } from './command.js';
+import { InputError, UsageError, type CommandIO } from './command.js';
 
 export interface InputArgs {
   readonly db?: string;
+  readonly configPath?: string;
   readonly logFormats: readonly string[];
   readonly tz?: string;
   readonly maxLineBytes: number;
@@ -27,17 +31,52 @@ export function inputArgs(values: Record<string, string | boolean | string[] | u
   if (!Number.isInteger(maxLineBytes) || maxLineBytes < 256 || maxLineBytes > 16 * 1024 * 1024) {
     throw new UsageError('--max-line-bytes takes a whole number from 256 to 16777216');
   }
-  return { db: typeof values['db'] === 'string' ? values['db'] : undefined, logFormats, tz, maxLineBytes };
+  const configPath = typeof values['config'] === 'string' ? values['config'] : undefined;
+  return { db: typeof values['db'] === 'string' ? values['db'] : undefined, configPath, logFormats, tz, maxLineBytes };
 }
 
-export async function openStore(args: InputArgs): Promise<Database> {
-  return openDatabase(args.db ?? null);
+export interface Store {
+  readonly db: Database;
+  readonly config: HaproxyConfig | null;
 }
 
-export async function ingestInto(db: Database, paths: readonly string[], args: InputArgs): Promise<IngestReport> {
+/** Opens the database and, with --config, reads haproxy.cfg into the config_* tables. */
+export async function openStore(args: InputArgs): Promise<Store> {
+  const config = await loadConfig(args.configPath);
+  const db = await openDatabase(args.db ?? null);
+  if (config) await storeConfig(db, config);
+  return { db, config };
+}
+
+export async function loadConfig(path: string | undefined): Promise<HaproxyConfig | null> {
+  if (!path) return null;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  return readConfig(text, path);
+}
+
+/** Custom log formats the configuration declares (as written after log-format), so their lines parse. */
+export function configLogFormats(config: HaproxyConfig | null): { name: string; logFormat: string }[] {
+  if (!config) return [];
+  const seen = new Map<string, string>();
+  for (const p of config.proxies) {
+    if (p.logFormat?.kind === 'custom' && !seen.has(p.logFormat.logFormat)) seen.set(p.logFormat.logFormat, `custom:${p.name}`);
+  }
+  return [...seen].map(([logFormat, name]) => ({ name, logFormat }));
+}
+
+export async function ingestInto(store: Store, paths: readonly string[], args: InputArgs): Promise<IngestReport> {
+  const { db, config } = store;
   try {
     return await ingestInputs(db, paths, {
-      logFormats: args.logFormats.map((f, i) => ({ name: args.logFormats.length > 1 ? `custom${i + 1}` : 'custom', logFormat: unquoteConfigString(f) })),
+      logFormats: [
+        ...args.logFormats.map((f, i) => ({ name: args.logFormats.length > 1 ? `custom${i + 1}` : 'custom', logFormat: unquoteConfigString(f) })),
+        ...configLogFormats(config),
+      ],
       timeZone: args.tz,
       maxLineBytes: args.maxLineBytes,
     });

@@ -18,10 +18,11 @@ export const queryCommand: CommandSpec = {
     if (!ROW_FORMATS.includes(format)) throw new UsageError(`--format takes ${ROW_FORMATS.join(', ')}`);
     const args = inputArgs(values);
     if (!args.db && files.length === 0) throw new UsageError('query needs --db FILE or log FILEs to read');
-    const db = await openStore(args);
+    const store = await openStore(args);
+    const db = store.db;
     try {
       let problems = false;
-      if (files.length) problems = reportInputProblems(await ingestInto(db, files, args), io);
+      if (files.length) problems = reportInputProblems(await ingestInto(store, files, args), io);
       // Typed SQL may not read or write files or change settings.
       await db.lockDown();
       let result;

@@ -1,6 +1,7 @@
 /** What an operator should do about each cause: plain words, keyed by the cause codes of session-causes.sql. */
 export const CAUSES = {
   ok: { title: 'ended normally', advice: '' },
+  'logged-early': { title: 'logged at start (option logasap)', advice: 'With `option logasap` HAProxy logs a session when it starts, so how it ended is not in the log. Remove logasap from WebSocket frontends to diagnose disconnects.' },
   'client.abort': { title: 'client aborted', advice: 'The client closed or reset the connection. Check client networks, page unloads and mobile clients; nothing to change in HAProxy unless it is widespread.' },
   'timeout.tunnel': { title: 'idle tunnel cut by timeout tunnel', advice: 'Idle WebSockets are closed when `timeout tunnel` expires. Send pings/heartbeats more often than it, or raise it (typically 1h for WebSockets).' },
   'timeout.client': { title: 'cut by timeout client', advice: 'The client side was idle longer than `timeout client`. For WebSocket backends set `timeout tunnel` (it supersedes client/server once upgraded) and make clients send pings.' },

@@ -177,7 +177,8 @@ export function buildFindings(a: Analysis): Finding[] {
   for (const e of a.errors) {
     const info = causeInfo(e.cause);
     const where = `${e.backend ?? '?'}/${e.server ?? '?'}`;
-    const severity: Severity = (e.status !== null && e.status >= 500) || e.cause === 'server.abort' ? 'critical' : e.cause === 'client.abort' ? 'info' : 'warning';
+    const severity: Severity = (e.status !== null && e.status >= 500) || e.cause === 'server.abort' ? 'critical'
+      : e.cause === 'client.abort' || e.cause === 'logged-early' ? 'info' : 'warning';
     findings.push({
       severity,
       title: `${e.count} × ${e.status ?? '-'} ${info.title} on ${where}`,

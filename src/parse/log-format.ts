@@ -377,6 +377,7 @@ export function compileLogFormat(name: string, logFormat: string): CompiledForma
         if (node.separator) {
           if (line.charCodeAt(pos) === SPACE) {
             pos++;
+            continue;
           } else if (!lastWroteNothing) {
             return pos >= len ? endsEarly(i, node, pos) : fail(node, pos, 'expected a space');
           }
@@ -433,9 +434,12 @@ export function compileLogFormat(name: string, logFormat: string): CompiledForma
             lastWroteNothing = true;
             continue;
           }
-          const list = line.slice(pos);
-          assignText(rec, node, list.split(/" "/).map((s) => s.replace(/^"|"$/g, '')).join('|'));
+          // HAProxy keeps the separator before an empty %hsl, so such lines end with a space.
+          const list = line.slice(pos).trimEnd();
+          const items = node.quoted || list.startsWith('"') ? list.slice(1, -1).split('" "') : list.split(' ');
+          assignText(rec, node, items.join('|'));
           pos = len;
+          lastWroteNothing = true;
           continue;
         }
         case ValueKind.request: {

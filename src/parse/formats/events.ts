@@ -55,8 +55,8 @@ export interface EventPattern {
   readonly samples: readonly string[];
 }
 
-// Names in HAProxy are [A-Za-z0-9_.:-]; a server is named `backend/server`.
-const NAME = '([A-Za-z0-9_.:-]+)';
+// Names in HAProxy are [A-Za-z0-9_.:-]; internal proxies are written `<HTTPCLIENT>`.
+const NAME = '([A-Za-z0-9_.:-]+|<[A-Z]+>)';
 
 export const EVENT_PATTERNS: readonly EventPattern[] = [
   {
@@ -96,7 +96,7 @@ export const EVENT_PATTERNS: readonly EventPattern[] = [
   },
   {
     kind: EventKind.proxyStopped,
-    pattern: new RegExp(`^Proxy ${NAME} stopped\\b`),
+    pattern: new RegExp(`^(?:Proxy ${NAME} (?:stopped|hard-stopped)\\b|soft-stop running for too long, performing a hard-stop\\.$)`),
     samples: [],
   },
   {
@@ -106,12 +106,12 @@ export const EVENT_PATTERNS: readonly EventPattern[] = [
   },
   {
     kind: EventKind.proxyPaused,
-    pattern: new RegExp(`^(?:Pausing (?:frontend|backend|proxy) ${NAME}\\.|Proxy ${NAME} paused\\.)$`),
+    pattern: new RegExp(`^(?:Pausing (?:frontend|backend|proxy) ${NAME}\\.|Paused (?:frontend|backend|proxy) ${NAME}\\.|Proxy ${NAME} paused\\.)$`),
     samples: [],
   },
   {
     kind: EventKind.proxyResumed,
-    pattern: new RegExp(`^(?:Resuming (?:frontend|backend|proxy) ${NAME}\\.|Proxy ${NAME} resumed\\.)$`),
+    pattern: new RegExp(`^(?:Resuming (?:frontend|backend|proxy) ${NAME}\\.|Resumed (?:frontend|backend|proxy) ${NAME}\\.|Proxy ${NAME} resumed\\.)$`),
     samples: [],
   },
   {
