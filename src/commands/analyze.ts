@@ -29,7 +29,7 @@ export const analyzeCommand: CommandSpec = {
     try {
       let problems = false;
       if (positionals.length) problems = reportInputProblems(await ingestInto(store, positionals, args), io);
-      const analysis = await analyze(db, { since, until, backend: (values['backend'] as string | undefined) ?? null });
+      const analysis = await analyze(db, { since, until, backend: (values['backend'] as string | undefined) ?? null }, store.config);
       io.out(formatAnalysis[format](analysis));
       return problems ? ExitCode.input : ExitCode.ok;
     } finally {

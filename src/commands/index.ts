@@ -1,7 +1,9 @@
 import { analyzeCommand } from './analyze.js';
 import type { CommandSpec } from './command.js';
+import { configCommand } from './config.js';
+import { lintCommand } from './lint.js';
 import { ingestCommand } from './ingest.js';
 import { queryCommand } from './query.js';
 
 /** Every subcommand, in the order `wsdiag --help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [analyzeCommand, ingestCommand, queryCommand];
+export const COMMANDS: readonly CommandSpec[] = [analyzeCommand, ingestCommand, queryCommand, configCommand, lintCommand];

@@ -2,6 +2,8 @@
  * Runs the diagnoses in queries/ and assembles the analysis: the stable JSON contract that the text,
  * markdown and JSON reports (and scheduled jobs) read. Returns data; never prints.
  */
+import { lintConfig, type LintFinding } from '../config/lint-config.js';
+import type { HaproxyConfig } from '../config/read-config.js';
 import type { Database, Row, SqlValue } from '../store/database.js';
 import { causeInfo } from './advice.js';
 import { prepareDiagnoses, runQuery, type Scope } from './run-query.js';
@@ -69,6 +71,8 @@ export interface Analysis {
   findings: Finding[];
   /** The other diagnoses, row by row (reconnect storms, mass disconnects, denials, queueing, upgrade anomalies…). */
   details: Record<string, Row[]>;
+  /** Configuration pitfalls (with --config), for the backends the logs show upgrading too. */
+  lint: LintFinding[];
 }
 
 const num = (v: SqlValue | undefined): number => (typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : 0);
@@ -83,7 +87,7 @@ function numberMap(v: SqlValue | undefined): Record<string, number> {
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 const formatMs = (ms: number): string => (ms >= 60_000 && ms % 60_000 < 1000 ? `${Math.round(ms / 60_000)} min` : ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`);
 
-export async function analyze(db: Database, scope: Scope): Promise<Analysis> {
+export async function analyze(db: Database, scope: Scope, config: HaproxyConfig | null = null): Promise<Analysis> {
   await prepareDiagnoses(db);
   const [summaryRow] = await runQuery(db, 'summary', scope);
   const s = summaryRow ?? {};
@@ -158,7 +162,9 @@ export async function analyze(db: Database, scope: Scope): Promise<Analysis> {
     details[name] = await runQuery(db, name, scope);
   }
 
-  const analysis: Analysis = { summary, errors, disconnects, sticky, tunnels, events, findings: [], details };
+  const upgradedBackends = (await db.query('SELECT DISTINCT backend FROM sessions WHERE upgraded AND backend IS NOT NULL')).rows.map((r) => String(r['backend']));
+  const lint = config ? lintConfig(config, upgradedBackends) : [];
+  const analysis: Analysis = { summary, errors, disconnects, sticky, tunnels, events, findings: [], details, lint };
   analysis.findings = buildFindings(analysis);
   return analysis;
 }
@@ -249,6 +255,10 @@ export function buildFindings(a: Analysis): Finding[] {
         ? 'WebSocket over HTTP/2 needs RFC 8441 on both sides; otherwise keep h2 off the bind that serves WebSockets (`alpn http/1.1`).'
         : 'A proxy or client in front strips the Connection: Upgrade header; fix it there.',
     });
+  }
+  for (const l of a.lint) {
+    if (l.severity === 'info') continue;
+    findings.push({ severity: 'warning', title: `${l.where.file}:${l.where.line}: ${l.message}`, detail: l.why, advice: l.fix });
   }
   return findings.sort((x, y) => SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity]);
 }

@@ -62,12 +62,19 @@ export const EVENT_PATTERNS: readonly EventPattern[] = [
   {
     kind: EventKind.serverDown,
     pattern: new RegExp(`^(?:Server|Backup Server) ${NAME}/${NAME} is DOWN\\b`),
-    samples: [],
+    samples: [
+      // HAProxy 2.6.12 in the lab (samples/events.log, samples/ws-httpslog.log).
+      "Server be_ws101_quiet/q101 is DOWN, reason: Layer7 wrong status, code: 101, info: \"Switching Protocols\", check duration: 2ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.",
+      "Server be_ws101/w101 is DOWN. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.",
+    ],
   },
   {
     kind: EventKind.serverUp,
     pattern: new RegExp(`^(?:Server|Backup Server) ${NAME}/${NAME} is UP\\b`),
-    samples: [],
+    samples: [
+      // HAProxy 2.6.12 in the lab (samples/events.log, samples/ws-httpslog.log).
+      "Server be_flap/fl1 is UP. 2 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.",
+    ],
   },
   {
     kind: EventKind.serverMaintenance,
@@ -77,17 +84,26 @@ export const EVENT_PATTERNS: readonly EventPattern[] = [
   {
     kind: EventKind.checkFailed,
     pattern: new RegExp(`^Health check for (?:backup )?server ${NAME}/${NAME} failed\\b`),
-    samples: [],
+    samples: [
+      // HAProxy 2.6.12 in the lab (samples/events.log, samples/ws-httpslog.log).
+      "Health check for server be_ws101/w101 failed, reason: Layer7 wrong status, code: 101, info: \"Switching Protocols\", check duration: 0ms, status: 0/2 DOWN.",
+    ],
   },
   {
     kind: EventKind.checkSucceeded,
     pattern: new RegExp(`^Health check for (?:backup )?server ${NAME}/${NAME} succeeded\\b`),
-    samples: [],
+    samples: [
+      // HAProxy 2.6.12 in the lab (samples/events.log, samples/ws-httpslog.log).
+      "Health check for server be_flap/fl1 succeeded, reason: Layer7 check passed, code: 200, check duration: 0ms, status: 2/2 UP.",
+    ],
   },
   {
     kind: EventKind.backendNoServer,
     pattern: new RegExp(`^(?:backend|proxy) ${NAME} has no server available!$`),
-    samples: [],
+    samples: [
+      // HAProxy 2.6.12 in the lab (samples/events.log, samples/ws-httpslog.log).
+      "backend be_ws101 has no server available!",
+    ],
   },
   {
     kind: EventKind.proxyStarted,
@@ -97,7 +113,13 @@ export const EVENT_PATTERNS: readonly EventPattern[] = [
   {
     kind: EventKind.proxyStopped,
     pattern: new RegExp(`^(?:Proxy ${NAME} (?:stopped|hard-stopped)\\b|soft-stop running for too long, performing a hard-stop\\.$)`),
-    samples: [],
+    samples: [
+      // HAProxy 2.6.12 in the lab (samples/events.log, samples/ws-httpslog.log).
+      "Proxy fe_ev stopped (cumulated conns: FE: 1, BE: 0).",
+      "Proxy <HTTPCLIENT> stopped (cumulated conns: FE: 0, BE: 0).",
+      "Proxy fe_ev hard-stopped (1 remaining conns will be closed).",
+      "soft-stop running for too long, performing a hard-stop.",
+    ],
   },
   {
     kind: EventKind.proxyStopping,
@@ -107,12 +129,18 @@ export const EVENT_PATTERNS: readonly EventPattern[] = [
   {
     kind: EventKind.proxyPaused,
     pattern: new RegExp(`^(?:Pausing (?:frontend|backend|proxy) ${NAME}\\.|Paused (?:frontend|backend|proxy) ${NAME}\\.|Proxy ${NAME} paused\\.)$`),
-    samples: [],
+    samples: [
+      // HAProxy 2.6.12 in the lab (samples/events.log, samples/ws-httpslog.log).
+      "Paused frontend fe_ev.",
+    ],
   },
   {
     kind: EventKind.proxyResumed,
     pattern: new RegExp(`^(?:Resuming (?:frontend|backend|proxy) ${NAME}\\.|Resumed (?:frontend|backend|proxy) ${NAME}\\.|Proxy ${NAME} resumed\\.)$`),
-    samples: [],
+    samples: [
+      // HAProxy 2.6.12 in the lab (samples/events.log, samples/ws-httpslog.log).
+      "Resumed frontend fe_ev.",
+    ],
   },
   {
     kind: EventKind.connect,
@@ -127,6 +155,9 @@ export const EVENT_PATTERNS: readonly EventPattern[] = [
     // Section 8.2.5, the default error log format: `ip:port [date] frontend/bind: message`.
     pattern: /^([0-9A-Fa-f.:]+|unix):(\d+) \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d\.\d{3})\] ([A-Za-z0-9_.:-]+)\/([^ :]+): ([^\n]+)$/,
     samples: [
+      // HAProxy 2.6.12 in the lab (samples/events.log, samples/ws-httpslog.log).
+      "127.0.0.1:49366 [22/Nov/2026:04:41:49.210] fe_mix/1: SSL handshake failure",
+      "127.0.0.1:49380 [22/Nov/2026:04:41:49.210] fe_mix/1: Connection closed during SSL handshake",
       'Dec  3 18:27:14 localhost haproxy[6103]: 127.0.0.1:56059 [03/Dec/2012:17:35:10.380] frt/f1: Connection error during SSL handshake',
     ],
   },
