@@ -12,23 +12,9 @@ import crypto from 'node:crypto';
 import { decodeFrames, encodeFrame, wsAccept } from './ws-backend.js';
 
 /** Causes understood by wsdiag (see samples/README.md for the mapping used here). */
-export type Cause =
-  | 'ok'
-  | 'client.abort'
-  | 'timeout.tunnel'
-  | 'timeout.client'
-  | 'timeout.server'
-  | 'timeout.connect'
-  | 'timeout.upgrade'
-  | 'server.bad-response'
-  | 'server.hangup'
-  | 'server.refused'
-  | 'server.abort'
-  | 'no-server'
-  | 'proxy.deny'
-  | 'upgrade.rejected'
-  /** Lab extension (not in wsdiag's list): HAProxy itself killed the stream (hard-stop-after, `shutdown session`): `K` */
-  | 'proxy.killed';
+/** The cause codes are wsdiag's own (src/diagnose/advice.ts): the truth speaks the classifier's language. */
+export type { Cause } from '../../../src/diagnose/advice.js';
+import type { Cause } from '../../../src/diagnose/advice.js';
 
 export interface Expected {
   /** HTTP status HAProxy logs (%ST); -1 = none / not applicable (tcp mode: null). */
