@@ -4,6 +4,7 @@ import { configCommand } from './config.js';
 import { lintCommand } from './lint.js';
 import { ingestCommand } from './ingest.js';
 import { queryCommand } from './query.js';
+import { sessionsCommand } from './sessions.js';
 
 /** Every subcommand, in the order `wsdiag --help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [analyzeCommand, ingestCommand, queryCommand, configCommand, lintCommand];
+export const COMMANDS: readonly CommandSpec[] = [analyzeCommand, sessionsCommand, ingestCommand, queryCommand, configCommand, lintCommand];

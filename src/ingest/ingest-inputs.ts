@@ -11,6 +11,9 @@ import type { SessionRecord } from '../parse/session-record.js';
 import type { Database } from '../store/database.js';
 import { IngestStore, type IngestTotals, type KnownSource } from '../store/ingest-store.js';
 
+/** Lines between commits of a plain (uncompressed) input. */
+const CHECKPOINT_LINES = 250_000;
+
 export interface InputReport {
   readonly path: string;
   readonly status: InputResult['status'];
@@ -95,6 +98,7 @@ export async function ingestInputs(db: Database, paths: readonly string[], optio
 
     await store.begin();
     let sourceId = -1;
+    let committedLines = 0;
     try {
       for await (const batch of readLines(path, result, { maxLineBytes: options.maxLineBytes })) {
         if (sourceId < 0) {
@@ -147,6 +151,12 @@ export async function ingestInputs(db: Database, paths: readonly string[], optio
           }
         }
         options.onProgress?.({ ...totals, linesRead: totals.linesRead + counts.lines });
+        // Plain inputs commit as they go (bounded memory, resumable); a compressed one stays one transaction,
+        // because its damage is only known at its end and then it is rolled back whole.
+        if (!result.compressed && counts.lines - committedLines >= CHECKPOINT_LINES) {
+          await store.checkpoint(sourceId, Math.max(skip, counts.lines), 0);
+          committedLines = counts.lines;
+        }
       }
       if (result.status === 'corrupt' || (result.status === 'unreadable' && sourceId >= 0)) {
         await store.rollbackSource(path, result.compressed, result.status, result.message);

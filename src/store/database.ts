@@ -56,7 +56,7 @@ export async function openDatabase(path: string | null, options: { readonly memo
   try {
     instance = await DuckDBInstance.create(location, {
       // The store must stay bounded whatever the input size; DuckDB spills to disk beyond this.
-      memory_limit: options.memoryLimit ?? '1GB',
+      memory_limit: options.memoryLimit ?? '256MB',
       preserve_insertion_order: 'false',
     });
   } catch (error) {

@@ -149,6 +149,15 @@ export class IngestStore {
     this.rawLines.flushSync();
   }
 
+  /**
+   * Commits what the input added so far with the line count reached (the offset a later run resumes from, saved
+   * in the same transaction as the rows), and opens the next transaction. Keeps memory bounded on large inputs.
+   */
+  async checkpoint(sourceId: number, lines: number, bytes: number): Promise<void> {
+    await this.commitSource(sourceId, lines, bytes, 'ok', null);
+    await this.begin();
+  }
+
   /** Ends the input's transaction with its final line count (the offset a later run resumes from). */
   async commitSource(sourceId: number, lines: number, bytes: number, status: string, message: string | null): Promise<void> {
     this.flush();

@@ -101,7 +101,7 @@ export interface SessionMeta {
 
 export class SessionLoader {
   private readonly types = SESSION_COLUMNS.map(([, t]) => TYPES[t]!);
-  private chunk!: DuckDBDataChunk;
+  private chunk: DuckDBDataChunk | undefined;
   private columns!: Columns;
   private row = 0;
   rowsAppended = 0;
@@ -118,13 +118,21 @@ export class SessionLoader {
     return new SessionLoader(await connection.createAppender('session_rows'), await connection.createAppender('names'), names);
   }
 
+  /**
+   * One native chunk, reused: a new chunk per 2048 rows is freed only when V8 collects its small JS wrapper,
+   * which a mostly idle JS heap does late, so native memory would grow with the input.
+   */
   private newChunk(): void {
-    this.chunk = DuckDBDataChunk.create(this.types, CHUNK_ROWS);
+    if (this.chunk) {
+      this.chunk.reset();
+      this.chunk.rowCount = CHUNK_ROWS;
+    } else this.chunk = DuckDBDataChunk.create(this.types, CHUNK_ROWS);
+    const chunk = this.chunk;
     const vectors: DuckDBVector[] = [];
     const ints: (Int32Array | null)[] = [];
     const doubles: (Float64Array | null)[] = [];
     for (let c = 0; c < this.types.length; c++) {
-      const vector = this.chunk.getColumnVector(c);
+      const vector = chunk.getColumnVector(c);
       vectors.push(vector);
       // Numbers are written straight into the vector's typed array; flush() hands it to DuckDB in one call.
       const items = (vector as unknown as { items?: unknown }).items;
@@ -211,8 +219,9 @@ export class SessionLoader {
     }
     this.namesAppender.flushSync();
     for (const vector of this.columns.vectors) vector.flush();
-    this.chunk.rowCount = this.row;
-    this.appender.appendDataChunk(this.chunk);
+    const chunk = this.chunk!;
+    chunk.rowCount = this.row;
+    this.appender.appendDataChunk(chunk);
     this.rowsAppended += this.row;
     this.newChunk();
   }

@@ -12,7 +12,7 @@ import { readConfig } from '../../src/config/read-config.js';
 import { ALL_SCENARIOS, haproxyAvailable, runScenario, type ScenarioResult } from './lab/index.js';
 import { loadLog, observe } from './truth.js';
 
-const SCENARIOS = ['ws-httplog', 'ws-tcplog', 'ws-clf', 'ws-custom', 'ws-httpslog', 'events'] as const;
+const SCENARIOS = ['ws-httplog', 'ws-intervals', 'ws-tcplog', 'ws-clf', 'ws-custom', 'ws-httpslog', 'events'] as const;
 
 async function run(name: string): Promise<ScenarioResult & { logPath: string }> {
   const factory = (ALL_SCENARIOS as Record<string, (() => Parameters<typeof runScenario>[0]) | undefined>)[name];
@@ -43,6 +43,21 @@ describe('real HAProxy', () => {
       db.close();
       expect(mismatches).toEqual([]);
     });
+  });
+
+  it('ws-intervals: clusters matched to timeout tunnel and timeout client, one outside HAProxy, none from busy tunnels', { timeout: 60_000 }, async () => {
+    const result = await run('ws-intervals');
+    const { db } = await loadLog(result.logPath, result.cfg, 'haproxy.cfg');
+    const a = await analyze(db, { since: null, until: null, backend: null }, readConfig(result.cfg, 'haproxy.cfg'));
+    db.close();
+    const byBackend = Object.fromEntries(a.disconnects.map((d) => [d.backend, d]));
+    expect(Object.keys(byBackend).sort()).toEqual(['be_close', 'be_notunnel', 'be_ws']);
+    expect(byBackend['be_ws']).toMatchObject({ count: 8, verdict: 'haproxy-timeout', termination: 'cD--', timeout: { directive: 'timeout tunnel', value_ms: 2000 } });
+    expect(byBackend['be_notunnel']).toMatchObject({ count: 8, verdict: 'haproxy-timeout', timeout: { directive: 'timeout client', value_ms: 1500 } });
+    expect(byBackend['be_notunnel']!.advice).toMatch(/no `timeout tunnel`/);
+    expect(byBackend['be_close']).toMatchObject({ count: 8, verdict: 'outside-haproxy', timeout: null, termination: '----' });
+    // be_ws also carried 8 busy tunnels: half its tunnels, none in the cluster.
+    expect(byBackend['be_ws']!.share).toBeCloseTo(0.5, 2);
   });
 
   it('ws-httplog: the findings an operator needs, worst first', { timeout: 60_000 }, async () => {

@@ -832,7 +832,39 @@ export function eventsScenario(): ScenarioConfig {
   };
 }
 
+
+// =====================================================================================
+// ws-intervals: fixed-interval disconnects. Eight idle tunnels each cut by timeout tunnel
+// (2 s), by timeout client (1.5 s, backend without timeout tunnel) and by the backend itself
+// after 1 s (`----`, nothing in HAProxy explains it), plus busy tunnels that end at random
+// times and must form no cluster.
+// =====================================================================================
+
+async function driveIntervals(lab: LabContext): Promise<void> {
+  const c = lab.client;
+  const clients: Promise<unknown>[] = [];
+  for (let i = 0; i < 8; i++) {
+    clients.push(c({ scenario: 'ws.idle.tunnel-timeout', backend: 'be_ws', path: '/ws/idle', end: 'wait', maxMs: 5000, expected: exp(101, 'cD--', 'timeout.tunnel') }));
+    clients.push(c({ scenario: 'ws.idle.client-timeout', backend: 'be_notunnel', path: '/notunnel', end: 'wait', maxMs: 5000, expected: exp(101, 'cD--', 'timeout.client') }));
+    clients.push(c({ scenario: 'ws.server-close', backend: 'be_close', path: '/close', end: 'wait', maxMs: 5000, expected: exp(101, '----', 'ok') }));
+    // Busy tunnels closed by the client after a different, spread-out time each.
+    clients.push(c({ scenario: 'ws.busy', backend: 'be_ws', path: '/ws/chat', messages: ['x'], holdMs: 150 + i * 170, expected: exp(101, '----', 'ok') }));
+  }
+  await Promise.all(clients);
+}
+
+export function wsIntervalsScenario(): ScenarioConfig {
+  return {
+    ...wsHttplogScenario(),
+    name: 'ws-intervals',
+    drive: driveIntervals,
+    maxMs: 15_000,
+    expectLines: [],
+  };
+}
+
 export const ALL_SCENARIOS: Record<string, () => ScenarioConfig> = {
+  'ws-intervals': wsIntervalsScenario,
   'ws-httplog': wsHttplogScenario,
   events: eventsScenario,
   'ws-tcplog': wsTcplogScenario,

@@ -1,0 +1,7 @@
+-- @name session-list
+-- @title Sessions
+-- @description One record per session with its cause, in time order (the `wsdiag sessions` contract).
+-- @param since, until, backend
+SELECT ts, client_ip, client_port, frontend, backend, server, status, termination, duration_ms AS tt_ms, upgraded, cause
+FROM session_causes($since, $until, $backend)
+ORDER BY ts NULLS LAST, source_id, line_no;

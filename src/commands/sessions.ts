@@ -1,0 +1,41 @@
+import { prepareDiagnoses, runQuery } from '../diagnose/run-query.js';
+import { formatRows, ROW_FORMATS, type RowFormat } from '../report/rows.js';
+import { ExitCode, UsageError, type CommandSpec } from './command.js';
+import { INPUT_OPTIONS } from './common-options.js';
+import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
+import { parseTimeArg } from './time-args.js';
+
+export const sessionsCommand: CommandSpec = {
+  name: 'sessions',
+  usage: 'wsdiag sessions FILE… [--config haproxy.cfg] [--log-format …] [--since T] [--until T] [--backend NAME] [--format jsonl|csv|table|json]',
+  summary: 'One record per session: ts, client, frontend, backend, server, status, termination, duration, upgraded, cause',
+  options: {
+    ...INPUT_OPTIONS,
+    since: { type: 'string', description: 'only sessions from this time' },
+    until: { type: 'string', description: 'only sessions before this time' },
+    backend: { type: 'string', description: 'only this backend' },
+    format: { type: 'string', description: ROW_FORMATS.join(', '), default: 'jsonl' },
+  },
+  async run({ positionals, values }, io) {
+    const format = (values['format'] ?? 'jsonl') as RowFormat;
+    if (!ROW_FORMATS.includes(format)) throw new UsageError(`--format takes ${ROW_FORMATS.join(', ')}`);
+    const args = inputArgs(values);
+    if (!args.db && positionals.length === 0) throw new UsageError('sessions needs log FILEs (or - for stdin), or --db FILE');
+    const now = new Date();
+    const scope = {
+      since: parseTimeArg(values['since'] as string | undefined, now, args.tz),
+      until: parseTimeArg(values['until'] as string | undefined, now, args.tz),
+      backend: (values['backend'] as string | undefined) ?? null,
+    };
+    const store = await openStore(args);
+    try {
+      const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args), io) : false;
+      await prepareDiagnoses(store.db);
+      const rows = await runQuery(store.db, 'session-list', scope);
+      io.out(formatRows[format]({ columns: ['ts', 'client_ip', 'client_port', 'frontend', 'backend', 'server', 'status', 'termination', 'tt_ms', 'upgraded', 'cause'], rows }));
+      return problems ? ExitCode.input : ExitCode.ok;
+    } finally {
+      store.db.close();
+    }
+  },
+};
