@@ -69,6 +69,19 @@ export function configLogFormats(config: HaproxyConfig | null): { name: string; 
   return [...seen].map(([logFormat, name]) => ({ name, logFormat }));
 }
 
+/** Frontend → format name, from `option httplog/tcplog/httpslog`, `option httplog clf` and `log-format`. */
+export function configFrontendFormats(config: HaproxyConfig | null): Map<string, string> {
+  const map = new Map<string, string>();
+  if (!config) return map;
+  const custom = new Map(configLogFormats(config).map((f) => [f.logFormat, f.name] as const));
+  for (const p of config.proxies) {
+    if ((p.kind === 'frontend' || p.kind === 'listen') && p.logFormat) {
+      map.set(p.name, p.logFormat.kind === 'custom' ? custom.get(p.logFormat.logFormat)! : p.logFormat.kind);
+    }
+  }
+  return map;
+}
+
 export async function ingestInto(store: Store, paths: readonly string[], args: InputArgs): Promise<IngestReport> {
   const { db, config } = store;
   try {
@@ -77,6 +90,7 @@ export async function ingestInto(store: Store, paths: readonly string[], args: I
         ...args.logFormats.map((f, i) => ({ name: args.logFormats.length > 1 ? `custom${i + 1}` : 'custom', logFormat: unquoteConfigString(f) })),
         ...configLogFormats(config),
       ],
+      frontendFormats: configFrontendFormats(config),
       timeZone: args.tz,
       maxLineBytes: args.maxLineBytes,
     });

@@ -41,6 +41,11 @@ export interface LineParserOptions {
   readonly timeZone?: string;
   /** Date used for the year of year-less syslog stamps when no line carried a full date yet (e.g. file mtime). */
   readonly referenceDate?: Date;
+  /**
+   * Frontend → name of the format the configuration gives it. A line is parsed with its frontend's format when
+   * that format reads it; the shape decides only for frontends the configuration does not name.
+   */
+  readonly frontendFormats?: ReadonlyMap<string, string>;
 }
 
 export interface LineParser {
@@ -78,6 +83,8 @@ export function createLineParser(options: LineParserOptions = {}): LineParser {
   let lastMonth = reference.getUTCMonth();
   let sawFullDate = false;
   let preferred = 0;
+  const byName = new Map(formats.map((f) => [f.name, f] as const));
+  const frontendFormats = options.frontendFormats ?? new Map<string, string>();
 
   function noteFullDate(wallMs: number): void {
     const d = new Date(wallMs);
@@ -120,6 +127,17 @@ export function createLineParser(options: LineParserOptions = {}): LineParser {
       if (failure === null) {
         preferred = index;
         record.format = format.name;
+        const configured = frontendFormats.size && record.frontend !== null ? frontendFormats.get(record.frontend) : undefined;
+        if (configured !== undefined && configured !== format.name) {
+          const own = byName.get(configured);
+          record.reset();
+          if (own && own.parse(line, start, record) === null) record.format = own.name;
+          else {
+            record.reset();
+            format.parse(line, start, record);
+            record.format = format.name;
+          }
+        }
         upgradeFromCaptures(record);
         let tsMs: number;
         if (!Number.isNaN(record.utcMs)) tsMs = record.utcMs;
