@@ -4,7 +4,8 @@ import { configCommand } from './config.js';
 import { lintCommand } from './lint.js';
 import { ingestCommand } from './ingest.js';
 import { queryCommand } from './query.js';
+import { reportCommand } from './report.js';
 import { sessionsCommand } from './sessions.js';
 
 /** Every subcommand, in the order `wsdiag --help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [analyzeCommand, sessionsCommand, ingestCommand, queryCommand, configCommand, lintCommand];
+export const COMMANDS: readonly CommandSpec[] = [analyzeCommand, sessionsCommand, reportCommand, ingestCommand, queryCommand, configCommand, lintCommand];

@@ -176,7 +176,7 @@ export function buildFindings(a: Analysis): Finding[] {
     findings.push({
       severity: 'critical',
       title: `Health check of ${hc['backend']}/${hc['server']} gets 101 from a WebSocket endpoint`,
-      detail: `Server ${hc['backend']}/${hc['server']} went DOWN (${hc['reason']}, code 101 "${hc['info']}") ${hc['events']} time(s) from ${hc['first']}; ${hc['no_server_503']} request(s) got 503 with no server available.`,
+      detail: `Server ${hc['backend']}/${hc['server']} went DOWN (${hc['reason']}, code 101 "${hc['info']}") ${hc['events']} time(s) from ${hc['first'] ?? 'an unlogged time'}; ${hc['no_server_503']} request(s) got 503 with no server available.`,
       advice: 'The health check sends an Upgrade request or checks a WebSocket path and expects 200. Point `option httpchk`/`http-check send` at a plain HTTP health URL, or `http-check expect status 101` if the endpoint must be the WebSocket one.',
     });
   }

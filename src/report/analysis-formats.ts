@@ -10,9 +10,12 @@ export type AnalysisFormat = (typeof ANALYSIS_FORMATS)[number];
 
 const MARK: Record<Finding['severity'], string> = { critical: '!!', warning: '! ', info: '  ' };
 
-/** Markdown: escape what would format or link, and control characters; no HTML passes through. */
+/**
+ * Markdown: escape what would format, link, break a table or pass HTML through, and control characters.
+ * Our text never starts a line, so line-start syntax (#, -, 1.) needs nothing.
+ */
 export function escapeMarkdown(value: unknown): string {
-  return displayText(value).replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (ch) => `\\${ch}`);
+  return displayText(value).replace(/[\\`*_[\]|<>~&]/g, (ch) => `\\${ch}`);
 }
 
 function text(a: Analysis): string {
