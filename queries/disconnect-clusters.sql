@@ -10,11 +10,13 @@ WITH t AS (
     client_timeout_ms, client_timeout_text, client_timeout_where,
     server_timeout_ms, server_timeout_text, server_timeout_where
   FROM session_causes($since, $until, $backend)
-  WHERE is_tunnel AND duration_ms IS NOT NULL AND duration_ms > 0
+  WHERE is_tunnel AND duration_ms IS NOT NULL
 ),
 binned AS (
   -- Bins 50 ms wide below 5 s, 1 % wide above: the tolerance of a timer that fires a few ms late.
-  SELECT *, CAST(CASE WHEN d < 5000 THEN floor(d / 50) ELSE 100 + floor(ln(d / 5000.0) / ln(1.01)) END AS INTEGER) AS bin FROM t
+  -- Idle timeouts are seconds or more; tunnels that end within half a second are not idle disconnects.
+  SELECT *, CAST(CASE WHEN d < 5000 THEN floor(d / 50) ELSE 100 + floor(ln(d / 5000.0) / ln(1.01)) END AS INTEGER) AS bin
+  FROM t WHERE d >= 500
 ),
 per_backend AS (SELECT backend, count(*) AS tunnels FROM t GROUP BY backend),
 bins AS (SELECT backend, bin, count(*) AS n FROM binned GROUP BY backend, bin),

@@ -6,4 +6,4 @@ SELECT ts, kind, proxy, server, reason, check_code, check_info, check_duration_m
 FROM events
 WHERE ($since IS NULL OR ts >= CAST($since AS TIMESTAMP)) AND ($until IS NULL OR ts < CAST($until AS TIMESTAMP))
   AND kind NOT IN ('connect')
-ORDER BY ts NULLS LAST, source_id, line_no;
+ORDER BY ts NULLS FIRST, source_id, line_no;

@@ -4,4 +4,5 @@
 -- @param since, until, backend
 SELECT status, cause, backend, server, count(*) AS count
 FROM session_causes($since, $until, $backend)
-GROUP BY ALL;
+GROUP BY ALL
+ORDER BY status NULLS FIRST, cause, backend NULLS FIRST, server NULLS FIRST;

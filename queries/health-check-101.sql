@@ -13,4 +13,4 @@ SELECT d.*,
   p.httpchk_method, p.httpchk_uri, p.httpchk_headers, p.httpchk_expect, p.file || ':' || p.line AS proxy_where
 FROM down d LEFT JOIN config_proxies p ON p.name = d.backend
 WHERE $backend IS NULL OR d.backend = $backend
-ORDER BY d.first;
+ORDER BY d.first NULLS FIRST, d.backend, d.server;

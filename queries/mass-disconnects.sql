@@ -13,4 +13,4 @@ bursts AS (
 SELECT b.*,
   (SELECT count(*) FROM events e WHERE e.proxy = b.backend AND e.server = b.server AND e.kind = 'server.down'
      AND e.ts BETWEEN b.second - INTERVAL 30 SECOND AND b.second + INTERVAL 30 SECOND) AS down_events_nearby
-FROM bursts b ORDER BY tunnels DESC LIMIT 50;
+FROM bursts b ORDER BY tunnels DESC, second, backend, server LIMIT 50;

@@ -6,4 +6,4 @@ SELECT backend, server, count(*) AS count, max(srv_queue) AS max_srv_queue, max(
   max(t_queue_ms) AS max_queue_ms, count(*) FILTER (WHERE term_state = 'Q') AS queue_timeouts
 FROM session_causes($since, $until, $backend)
 WHERE srv_queue > 0 OR backend_queue > 0 OR term_state = 'Q'
-GROUP BY ALL ORDER BY count DESC;
+GROUP BY ALL ORDER BY count DESC, backend, server;

@@ -8,4 +8,4 @@ SELECT client_ip, backend, time_bucket(INTERVAL 1 MINUTE, ts) AS minute, count(*
 FROM session_causes($since, $until, $backend)
 WHERE upgrade_requested AND ts IS NOT NULL
 GROUP BY ALL HAVING count(*) >= $per_minute
-ORDER BY attempts DESC, minute LIMIT 50;
+ORDER BY attempts DESC, minute, client_ip, backend LIMIT 50;

@@ -6,10 +6,10 @@
 SELECT backend,
   CASE WHEN http_version LIKE 'HTTP/2%' THEN 'http2' ELSE 'connection-without-upgrade' END AS problem,
   count(*) AS count, count(*) FILTER (WHERE upgraded) AS upgraded_anyway, min(ts) AS first, max(ts) AS last,
-  list(DISTINCT connection_header) [1:5] AS connection_values
+  list(DISTINCT connection_header ORDER BY connection_header) [1:5] AS connection_values
 FROM session_causes($since, $until, $backend)
 WHERE lower(upgrade_header) LIKE '%websocket%'
   AND (http_version LIKE 'HTTP/2%' OR connection_header IS NULL OR NOT regexp_matches(lower(connection_header), '(^|[\s,])upgrade($|[\s,])'))
   -- Only where the log shows the Connection header at all (some line of the backend has one).
   AND (http_version LIKE 'HTTP/2%' OR backend IN (SELECT backend FROM sessions WHERE connection_header IS NOT NULL))
-GROUP BY ALL ORDER BY count DESC;
+GROUP BY ALL ORDER BY count DESC, backend, problem;

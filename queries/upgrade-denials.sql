@@ -5,4 +5,4 @@
 SELECT backend, status, count(*) AS count, count(DISTINCT client_ip) AS clients, min(ts) AS first, max(ts) AS last
 FROM session_causes($since, $until, $backend)
 WHERE upgrade_requested AND status IN (403, 429) AND term_cause = 'P'
-GROUP BY ALL ORDER BY count DESC;
+GROUP BY ALL ORDER BY count DESC, backend, status;

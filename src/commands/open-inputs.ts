@@ -1,6 +1,7 @@
 /** Shared by the commands that take log files: open the store and ingest the inputs into it. */
 import { ingestInputs, type IngestReport } from '../ingest/ingest-inputs.js';
 import { LogFormatError, unquoteConfigString } from '../parse/log-format.js';
+import type { NamedLogFormat } from '../parse/parse-line.js';
 import { createTimeZone } from '../parse/time-zone.js';
 import { readFile } from 'node:fs/promises';
 import { readConfig, type HaproxyConfig } from '../config/read-config.js';
@@ -60,13 +61,16 @@ export async function loadConfig(path: string | undefined): Promise<HaproxyConfi
 }
 
 /** Custom log formats the configuration declares (as written after log-format), so their lines parse. */
-export function configLogFormats(config: HaproxyConfig | null): { name: string; logFormat: string }[] {
+export function configLogFormats(config: HaproxyConfig | null): NamedLogFormat[] {
   if (!config) return [];
-  const seen = new Map<string, string>();
+  const seen = new Map<string, NamedLogFormat>();
   for (const p of config.proxies) {
-    if (p.logFormat?.kind === 'custom' && !seen.has(p.logFormat.logFormat)) seen.set(p.logFormat.logFormat, `custom:${p.name}`);
+    if (p.logFormat?.kind === 'custom' && !seen.has(p.logFormat.logFormat)) {
+      const captures = { request: p.captures.request.map((c) => c.header), response: p.captures.response.map((c) => c.header) };
+      seen.set(p.logFormat.logFormat, { name: `custom:${p.name}`, logFormat: p.logFormat.logFormat, captures });
+    }
   }
-  return [...seen].map(([logFormat, name]) => ({ name, logFormat }));
+  return [...seen.values()];
 }
 
 /** Frontend → format name, from `option httplog/tcplog/httpslog`, `option httplog clf` and `log-format`. */

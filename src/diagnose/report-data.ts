@@ -63,6 +63,9 @@ function figures(f: ThresholdFacts): Map<string, { value: number; higherIsWorse:
   return out;
 }
 
+const HEADLINE = ['sessions', 'upgrades', '5xx', '5xx rate', 'rejected lines'];
+const rank = (name: string): number => (HEADLINE.includes(name) ? HEADLINE.indexOf(name) : HEADLINE.length);
+
 export interface ReportOptions {
   readonly scope: Scope;
   readonly compare: 'previous' | '7d' | null;
@@ -87,12 +90,13 @@ export async function buildReport(db: Database, options: ReportOptions): Promise
     const prevAnalysis = await analyze(db, prevScope, options.config);
     const prev = figures(await facts(db, prevScope, prevAnalysis));
     const now = figures(current);
-    const names = new Set([...now.keys(), ...prev.keys()]);
+    // Headline figures first, then the rest by name: the same report twice reads the same.
+    const names = [...new Set([...now.keys(), ...prev.keys()])].sort((x, y) => rank(x) - rank(y) || x.localeCompare(y));
     comparison = {
       mode: options.compare,
       since: prevScope.since!,
       until: prevScope.until!,
-      figures: [...names].map((name) => {
+      figures: names.map((name) => {
         const c = now.get(name);
         const p = prev.get(name);
         const higherIsWorse = c?.higherIsWorse ?? p?.higherIsWorse ?? null;

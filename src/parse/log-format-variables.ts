@@ -114,16 +114,31 @@ export const LOG_FORMAT_VARIABLES: Readonly<Record<string, VariableSpec>> = {
   tsc: v(text, 'termination'),
 };
 
+/** Header names of a proxy's capture slots, in declaration order (`capture request header Upgrade len 32`). */
+export interface CaptureSlots {
+  readonly request: readonly string[];
+  readonly response: readonly string[];
+}
+
+/** `capture.req.hdr(0)` → `req.hdr(Upgrade)` when the configuration says what slot 0 captures. */
+function resolveCapture(fetch: string, captures?: CaptureSlots): string {
+  const m = /^capture\.(req|res)\.hdr\((\d+)\)$/i.exec(fetch);
+  if (!m || !captures) return fetch;
+  const header = (m[1]!.toLowerCase() === 'req' ? captures.request : captures.response)[Number(m[2])];
+  return header ? `${m[1]!.toLowerCase()}.hdr(${header})` : fetch;
+}
+
 /**
  * Sample expressions `%[…]` whose value has a meaning of its own. Matched on the fetch (and its first
  * argument); the converters after a comma do not change the meaning. Variables (`var(txn.upg)`) are
  * matched by name: operators usually fill them from `req.hdr(Upgrade)` with `http-request set-var`,
  * because HAProxy 2.6 refuses `%[req.hdr(…)]` inside a log-format.
  */
-export function sampleTarget(expr: string): Target {
-  const fetch = (expr.split(',')[0] ?? '').trim().toLowerCase();
+export function sampleTarget(expr: string, captures?: CaptureSlots): Target {
+  const fetch = resolveCapture((expr.split(',')[0] ?? '').trim(), captures).toLowerCase();
   if (/^(req\.hdr|req\.fhdr|hdr)\(upgrade\)$/.test(fetch)) return 'upgrade';
   if (/^(req\.hdr|req\.fhdr|hdr)\(connection\)$/.test(fetch)) return 'connection';
+  if (/^res\.hdr\(/.test(fetch)) return 'extra';
   if (/^var\([a-z]+\.(upg|upgrade|req_upgrade|hdr_upgrade)\)$/.test(fetch)) return 'upgrade';
   if (/^var\([a-z]+\.(conn|connection|req_connection|hdr_connection)\)$/.test(fetch)) return 'connection';
   if (fetch === 'ssl_fc_sni') return 'sni';
@@ -134,8 +149,10 @@ export function sampleTarget(expr: string): Target {
 }
 
 /** A short column name for a sample expression: `var(txn.upg)` → `upg`, `ssl_fc_alpn` → `ssl_fc_alpn`. */
-export function sampleName(expr: string): string {
-  const fetch = (expr.split(',')[0] ?? '').trim();
+export function sampleName(expr: string, captures?: CaptureSlots): string {
+  const fetch = resolveCapture((expr.split(',')[0] ?? '').trim(), captures);
+  const slot = /^capture\.(req|res)\.hdr\((\d+)\)$/i.exec(fetch);
+  if (slot) return `capture_${slot[1]!.toLowerCase()}_hdr_${slot[2]}`;
   const variable = /^var\(\s*[a-z]+\.([A-Za-z0-9_.]+)\s*\)$/i.exec(fetch);
   if (variable?.[1]) return variable[1];
   const header = /^(?:req|res)?\.?f?hdr\(\s*([^),]+)/i.exec(fetch);

@@ -5,7 +5,7 @@
  * (HAProxy declares them that way too). The scanner walks the line with indexOf and char codes only: no
  * regular expression touches the line, so no input can make it backtrack.
  */
-import { LOG_FORMAT_VARIABLES, ValueKind, sampleName, sampleTarget, type Target } from './log-format-variables.js';
+import { LOG_FORMAT_VARIABLES, ValueKind, sampleName, sampleTarget, type CaptureSlots, type Target } from './log-format-variables.js';
 import type { SessionRecord } from './session-record.js';
 
 interface LiteralNode {
@@ -80,7 +80,7 @@ function applyFlags(flags: Flags, spec: string): Flags {
 }
 
 /** Splits a log-format string into literals and fields, as HAProxy's parse_logformat_string does. */
-export function tokenizeLogFormat(format: string): FormatNode[] {
+export function tokenizeLogFormat(format: string, captures?: CaptureSlots): FormatNode[] {
   const nodes: FormatNode[] = [];
   let literal = '';
   let global: Flags = { quoted: false, hex: false };
@@ -128,8 +128,8 @@ export function tokenizeLogFormat(format: string): FormatNode[] {
       if (close < 0) throw new LogFormatError(`unclosed '[' at column ${j + 1} of the log-format`);
       const expr = format.slice(j + 1, close).trim();
       token = `%[${expr}]`;
-      spec = { kind: ValueKind.text, target: sampleTarget(expr) };
-      name = sampleName(expr);
+      spec = { kind: ValueKind.text, target: sampleTarget(expr, captures) };
+      name = sampleName(expr, captures);
       j = close + 1;
     } else {
       let k = j;
@@ -263,7 +263,8 @@ export function splitRequest(rec: SessionRecord, request: string): void {
 }
 
 function assignText(rec: SessionRecord, node: FieldNode, value: string): void {
-  const absent = value === '-' || value === '';
+  // `<BADREQ>` stands where %HM/%HU/%HV have nothing to show (an invalid or incomplete request).
+  const absent = value === '-' || value === '' || (value === '<BADREQ>' && (node.target === 'method' || node.target === 'uri' || node.target === 'httpVersion'));
   switch (node.target) {
     case 'clientIp':
       rec.clientIp = absent ? null : node.hex ? hexIp(value) : value;
@@ -341,8 +342,9 @@ const SPACE = 32;
 const QUOTE = 34;
 
 /** Compiles `logFormat` (as written after `log-format`, config quoting already removed) into a parser. */
-export function compileLogFormat(name: string, logFormat: string): CompiledFormat {
-  const nodes = tokenizeLogFormat(logFormat);
+/** `captures`: the header names of the proxy's capture slots, so `%[capture.req.hdr(0)]` is known as `Upgrade`. */
+export function compileLogFormat(name: string, logFormat: string, captures?: CaptureSlots): CompiledFormat {
+  const nodes = tokenizeLogFormat(logFormat, captures);
   const count = nodes.length;
   const extraColumns = nodes.flatMap((n) => (n.type === 'field' && n.target === 'extra' ? [n.name] : []));
 
@@ -449,8 +451,13 @@ export function compileLogFormat(name: string, logFormat: string): CompiledForma
           if (line.charCodeAt(pos) === QUOTE) {
             valueStart = pos + 1;
             // HAProxy encodes '"' inside the request as #22 (section 8.6), so the next quote closes it.
-            const close = line.indexOf('"', valueStart);
-            if (isLast && close >= 0 && close !== len - 1) return `${name}: unexpected text after the request at column ${close + 2}`;
+            // HAProxy writes '"' inside the request as #22 (section 8.6); a forged or relayed line may not, so the
+            // last field closes at the line's last quote, and text after it means another format.
+            let close = line.indexOf('"', valueStart);
+            if (isLast && close >= 0 && close !== len - 1) {
+              if (line.charCodeAt(len - 1) !== QUOTE) return `${name}: unexpected text after the request at column ${close + 2}`;
+              close = len - 1;
+            }
             if (close < 0) {
               // The sender cut the line (syslog/HAProxy `len`, 1024 bytes by default) inside the request.
               splitRequest(rec, line.slice(valueStart));

@@ -6,6 +6,7 @@ import { parseEnvelope, type Envelope } from './envelope.js';
 import { EVENT_PATTERNS, type EventRecord } from './formats/events.js';
 import { STOCK_FORMATS } from './formats/index.js';
 import { compileLogFormat, type CompiledFormat } from './log-format.js';
+import type { CaptureSlots } from './log-format-variables.js';
 import { parseEvent } from './parse-event.js';
 import { SessionRecord } from './session-record.js';
 import { createTimeZone, type TimeZone } from './time-zone.js';
@@ -32,6 +33,8 @@ export type ParseOutcome =
 export interface NamedLogFormat {
   readonly name: string;
   readonly logFormat: string;
+  /** Header names of the proxy's capture slots, when the configuration gives them. */
+  readonly captures?: CaptureSlots;
 }
 
 export interface LineParserOptions {
@@ -72,7 +75,7 @@ function upgradeFromCaptures(rec: SessionRecord): void {
 }
 
 export function createLineParser(options: LineParserOptions = {}): LineParser {
-  const custom = (options.logFormats ?? []).map((f) => compileLogFormat(f.name, f.logFormat));
+  const custom = (options.logFormats ?? []).map((f) => compileLogFormat(f.name, f.logFormat, f.captures));
   const stock = STOCK_FORMATS.map((f) => compileLogFormat(f.name, f.logFormat));
   const formats = [...custom, ...stock];
   const timeZone = createTimeZone(options.timeZone);

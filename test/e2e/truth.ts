@@ -2,6 +2,7 @@
  * Shared by the end-to-end suites: load a log HAProxy wrote (with the configuration it ran with) and compare
  * every session with the ground truth recorded for its client connection.
  */
+import { configFrontendFormats, configLogFormats } from '../../src/commands/open-inputs.js';
 import { readConfig } from '../../src/config/read-config.js';
 import { prepareDiagnoses } from '../../src/diagnose/run-query.js';
 import { ingestInputs, type IngestReport } from '../../src/ingest/ingest-inputs.js';
@@ -21,8 +22,8 @@ export async function loadLog(logPath: string, cfgText: string | null, cfgName: 
   const db = await openDatabase(null);
   const config = cfgText ? readConfig(cfgText, cfgName) : null;
   if (config) await storeConfig(db, config);
-  const logFormats = (config?.proxies ?? []).flatMap((p) => (p.logFormat?.kind === 'custom' ? [{ name: `custom:${p.name}`, logFormat: p.logFormat.logFormat }] : []));
-  const report = await ingestInputs(db, [logPath], { timeZone: 'UTC', logFormats });
+  // The same configuration-driven parsing as the CLI's --config.
+  const report = await ingestInputs(db, [logPath], { timeZone: 'UTC', logFormats: configLogFormats(config), frontendFormats: configFrontendFormats(config) });
   await prepareDiagnoses(db);
   return { db, report };
 }
@@ -37,7 +38,7 @@ export async function observe(db: Database, t: Truth): Promise<Observed> {
   if (t.expected.errorLog) {
     // A connection that failed before any request (TLS handshake): HAProxy writes an error-log line, an event.
     const { rows } = await db.query('SELECT kind, reason FROM events WHERE client_port = $port', { port: t.clientPort });
-    return { expected: { kind: 'connection.error', reason: t.expected.errorLog }, actual: rows };
+    return { expected: { kind: 'connection.error', reason: t.expected.errorLog }, actual: [...rows] };
   }
   const { rows } = await db.query(
     'SELECT status, termination, cause, backend, logasap FROM session_causes(NULL, NULL, NULL) WHERE client_port = $port',

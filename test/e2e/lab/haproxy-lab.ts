@@ -512,6 +512,34 @@ export function extractTraffic(line: string): TrafficFields | null {
       retries: m[6]!,
     };
   }
+  // ws-custom-timers: %ci:%cp [%t] %ft %b/%s %Th/%Ti/%TR/%Tw/%Tc/%Tr/%Ta/%Tt %ST %B %U %ts %ac/%fc/%bc/%sc/%rc ...
+  m = /(\d+\.\d+\.\d+\.\d+):(\d+) \[[^\]]+\] \S+ ([^\s/]+)\/(\S+) (?:-?\d+\/){7}\+?-?\d+ (-?\d+) \+?\d+ -?\d+ (\S{2}) \d+\/\d+\/\d+\/\d+\/(\+?\d+) /.exec(
+    line,
+  );
+  if (m) {
+    return {
+      kind: 'traffic',
+      clientPort: Number(m[2]),
+      backend: m[3]!,
+      server: m[4]!,
+      status: Number(m[5]),
+      termination: m[6]!,
+      retries: m[7]!,
+    };
+  }
+  // ws-custom-quoted: "%ci" %cp [%tr] "%ft" "%b" "%s" %ST %Ta %tsc request... (+Q quotes strings, not %tsc)
+  m = /^"(\d+\.\d+\.\d+\.\d+)" (\d+) \[[^\]]+\] "[^"]*" "([^"]*)" "([^"]*)" (-?\d+) \+?-?\d+ (\S{4}) /.exec(line);
+  if (m) {
+    return {
+      kind: 'traffic',
+      clientPort: Number(m[2]),
+      backend: m[3]!,
+      server: m[4]!,
+      status: Number(m[5]),
+      termination: m[6]!,
+      retries: '',
+    };
+  }
   // option httplog clf:
   // 127.0.0.1 - - [dd/Mon/yyyy:hh:mm:ss +0000] "GET / HTTP/1.1" 101 129 "" "" 45678 123 "fe" "be" "srv" TR Tw Tc Tr Ta tsc ac fc bc sc rc sq bq ...
   m =

@@ -27,6 +27,8 @@ export const SAMPLE_NAMES = [
   'ws-tcplog',
   'ws-clf',
   'ws-custom',
+  'ws-custom-timers',
+  'ws-custom-quoted',
   'ws-httpslog',
   'envelope-rfc5424',
   'envelope-rfc3164',
@@ -94,6 +96,25 @@ const DESCRIPTIONS: Record<string, Description> = {
 
 - Unset variables print \`-\`: plain request {{L:http.ok}} ends \`upg=- conn=-\`; upgrade without Connection header {{L:ws.no-connection-upgrade}} ends \`upg=websocket conn=-\`.
 - Other lines: echo {{L:ws.echo}}, abort {{L:ws.client-abort}}, garbage {{L:ws.garbage}}, dead {{L:ws.dead}}, idle tunnel {{L:ws.idle.tunnel-timeout}}.`,
+  },
+  'ws-custom-timers': {
+    title: 'custom log-format with every timer, counters, addresses and a unique ID',
+    body: `\`log-format "%ci:%cp [%t] %ft %b/%s %Th/%Ti/%TR/%Tw/%Tc/%Tr/%Ta/%Tt %ST %B %U %ts %ac/%fc/%bc/%sc/%rc %sq/%bq %ID %HM %HU %HV fe=%fi:%fp be=%bi:%bp srv=%si:%sp pid=%pid rt=%rt lc=%lc"\` with \`unique-id-format %{+X}o\\ %ci:%cp_%fi:%fp_%Ts_%rt:%pid\` (accepted as is by HAProxy 2.6). Same mix as ws-custom (without the upgrade-without-Connection case) plus a hangup backend, an \`http-request deny deny_status 429\` and a half-sent request.
+
+- \`%ts\` is the **2-character** state even in HTTP mode (\`cD\`, \`PR\`, no cookie flags). The unique ID is all hex (\`7F000001:BA10_7F000001:9639_6B027659_0000:66DF\`): client ip:port, frontend ip:port, accept epoch, request counter, pid.
+- \`%U\` (bytes uploaded) counts the request head (and the client's frames); \`%lc\` is the frontend's log counter, \`%rt\` the request counter (both start at 0).
+- No server connection ({{L:ws.denied,ws.partial-request}}): \`be=-:- srv=-:-\` (for %bi/%bp/%si/%sp a lone \`-\`).
+- Half-sent request cut by \`timeout http-request\` ({{L:ws.partial-request}}): \`Th/Ti/-1/-1/-1/-1/≈1000/≈1000 408 0 0 cR\`, **\`%ID\` is \`-\`** and \`%HM %HU %HV\` each print \`<BADREQ>\`.
+- Other lines: ok {{L:http.ok}}, echo {{L:ws.echo}}, abort {{L:ws.client-abort}} \`CD\`, garbage {{L:ws.garbage}} \`PH\`, hangup {{L:ws.hangup}} \`SH\`, dead {{L:ws.dead}} \`SC\`, idle tunnel {{L:ws.idle.tunnel-timeout}} \`cD\`. (No upgrade-without-Connection case here: this format does not log the Upgrade header, so that 400 would look like any other.)`,
+  },
+  'ws-custom-quoted': {
+    title: 'custom log-format quoted with %{+Q}o, unquoted request, capture and sample fetches',
+    body: `\`log-format "%{+Q}o %ci %cp [%tr] %ft %b %s %ST %Ta %tsc %{-Q}r upg=%[capture.req.hdr(0)] err=%[bc_err_str]"\` with \`capture request header Upgrade len 32\` (capture slot 0). Accepted as is by HAProxy 2.6 (\`bc_err_str\` exists).
+
+- \`+Q\` quotes the string fields (\`"127.0.0.1"\`, \`"fe_mix"\`, \`"<NOSRV>"\`) and the sample fetches, but **not numbers and not \`%tsc\`** (\`PR--\` bare).
+- \`%{-Q}r\` writes the request line without quotes, spaces included: \`GET /ws/chat HTTP/1.1\`; a \`<BADREQ>\` request is a single token ({{L:ws.partial-request}}).
+- An empty capture or a fetch without value prints **\`""\`** (not \`"-"\`): plain requests {{L:http.ok}} have \`upg=""\`; \`bc_err_str\` is \`"Success"\` when a server connection was made, \`""\` when none was (deny {{L:ws.denied}}, 408 {{L:ws.partial-request}}) **and also for a refused server after retries** ({{L:ws.dead}}).
+- Other lines: echo {{L:ws.echo}}, abort {{L:ws.client-abort}}, garbage {{L:ws.garbage}}, hangup {{L:ws.hangup}}, idle tunnel {{L:ws.idle.tunnel-timeout}}, upgrade without Connection {{L:ws.no-connection-upgrade}}.`,
   },
   'ws-httpslog': {
     title: 'option httpslog on an ssl bind, plus SSL handshake error-log lines',
@@ -168,6 +189,8 @@ export interface SampleRecord {
     startMs: number;
     endMs: number;
   };
+  /** What the client sent (newer samples only): method, path, Upgrade / Connection header values (null = not sent). */
+  request?: { method: string; path: string; upgrade: string | null; connection: string | null; partial: boolean };
 }
 
 async function produce(name: string): Promise<{ res: ScenarioResult; records: SampleRecord[]; problems: string[] }> {
@@ -196,6 +219,7 @@ async function produce(name: string): Promise<{ res: ScenarioResult; records: Sa
         startMs: c.truth.startMs,
         endMs: c.truth.endMs,
       },
+      ...(c.truth.request ? { request: c.truth.request } : {}),
     }));
     last = { res, records, problems };
     if (problems.length === 0) break;

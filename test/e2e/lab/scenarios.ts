@@ -555,6 +555,77 @@ export function wsCustomScenario(): ScenarioConfig {
   };
 }
 
+/**
+ * ws-custom-timers: a log-format with nearly every timer, counter and address variable, and a
+ * unique ID. %ts is the 2-character termination state (no cookie flags) even in HTTP mode.
+ */
+export const CUSTOM_TIMERS_LOG_FORMAT =
+  '%ci:%cp [%t] %ft %b/%s %Th/%Ti/%TR/%Tw/%Tc/%Tr/%Ta/%Tt %ST %B %U %ts %ac/%fc/%bc/%sc/%rc %sq/%bq %ID %HM %HU %HV fe=%fi:%fp be=%bi:%bp srv=%si:%sp pid=%pid rt=%rt lc=%lc';
+/** As written in the configuration (the `\ ` is config-file escaping; HAProxy drops the leading separator). */
+export const CUSTOM_TIMERS_UNIQUE_ID_FORMAT = '%{+X}o\\ %ci:%cp_%fi:%fp_%Ts_%rt:%pid';
+
+/**
+ * ws-custom-quoted: `%{+Q}o` quotes every string field that follows (numbers stay bare), `%{-Q}r`
+ * writes the request line unquoted (it contains spaces), sample fetches are quoted too.
+ */
+export const CUSTOM_QUOTED_LOG_FORMAT =
+  '%{+Q}o %ci %cp [%tr] %ft %b %s %ST %Ta %tsc %{-Q}r upg=%[capture.req.hdr(0)] err=%[bc_err_str]';
+
+/** The mix plus a hangup backend, an http-request deny (429) and a half-sent request (408). */
+function customMixCfg(ctx: CfgContext, frontendLines: string[]): string {
+  return `${mixCfg(ctx, {
+    frontendLines: [
+      ...frontendLines,
+      'http-request deny deny_status 429 if { path_beg /deny }',
+      'use_backend be_hangup if { path_beg /hangup }',
+    ],
+  })}
+backend be_hangup
+    server hu1 127.0.0.1:${ctx.srv.hangup}
+`;
+}
+
+const CUSTOM_MIX_SERVERS = { ...MIX_SERVERS, hangup: { behaviour: 'hangup' } } satisfies ScenarioConfig['servers'];
+
+async function driveCustomMix(lab: LabContext, o: { tsc: boolean; noConnectionUpgrade: boolean }): Promise<void> {
+  const t = (four: string): string => (o.tsc ? four : four.slice(0, 2));
+  const c: LabContext['client'] = (opts) =>
+    lab.client({ ...opts, ...(opts.expected ? { expected: { ...opts.expected, termination: t(opts.expected.termination) } } : {}) });
+  await Promise.all([
+    driveMix({ ...lab, client: c }, { idle: true }),
+    c({ scenario: 'ws.hangup', backend: 'be_hangup', path: '/hangup', expected: exp(502, 'SH--', 'server.hangup') }),
+    c({ scenario: 'ws.denied', backend: 'fe_mix', path: '/deny/me', expected: exp(429, 'PR--', 'proxy.deny') }),
+    c({ scenario: 'http.ok', backend: 'be_web', kind: 'http', method: 'POST', path: '/api/v1/items?id=7&x=%20y', expected: exp(200, '----', 'ok') }),
+    c({ scenario: 'ws.partial-request', backend: 'fe_mix', path: '/ws/partial', partialRequest: true, end: 'wait', maxMs: 3000, expected: exp(408, 'cR--', 'timeout.http-request') }),
+  ]);
+  // Only where the format logs the Upgrade header: without it a 400 to an upgrade is a plain 400 on the line.
+  if (o.noConnectionUpgrade)
+    await c({ scenario: 'ws.no-connection-upgrade', backend: 'be_ws', path: '/ws/noconn', omitConnectionUpgrade: true, expected: exp(400, '----', 'upgrade.rejected') });
+}
+
+export function wsCustomTimersScenario(): ScenarioConfig {
+  return {
+    name: 'ws-custom-timers',
+    frontends: ['http'],
+    servers: CUSTOM_MIX_SERVERS,
+    cfg: (ctx) =>
+      customMixCfg(ctx, [`unique-id-format ${CUSTOM_TIMERS_UNIQUE_ID_FORMAT}`, `log-format "${CUSTOM_TIMERS_LOG_FORMAT}"`]),
+    drive: (lab) => driveCustomMix(lab, { tsc: false, noConnectionUpgrade: false }),
+    maxMs: 15_000,
+  };
+}
+
+export function wsCustomQuotedScenario(): ScenarioConfig {
+  return {
+    name: 'ws-custom-quoted',
+    frontends: ['http'],
+    servers: CUSTOM_MIX_SERVERS,
+    cfg: (ctx) => customMixCfg(ctx, ['capture request header Upgrade len 32', `log-format "${CUSTOM_QUOTED_LOG_FORMAT}"`]),
+    drive: (lab) => driveCustomMix(lab, { tsc: true, noConnectionUpgrade: true }),
+    maxMs: 15_000,
+  };
+}
+
 export function wsHttpslogScenario(): ScenarioConfig {
   return {
     name: 'ws-httpslog',
@@ -870,6 +941,8 @@ export const ALL_SCENARIOS: Record<string, () => ScenarioConfig> = {
   'ws-tcplog': wsTcplogScenario,
   'ws-clf': wsClfScenario,
   'ws-custom': wsCustomScenario,
+  'ws-custom-timers': wsCustomTimersScenario,
+  'ws-custom-quoted': wsCustomQuotedScenario,
   'ws-httpslog': wsHttpslogScenario,
   'envelope-rfc5424': () => envelopeScenario('rfc5424'),
   'envelope-rfc3164': () => envelopeScenario('rfc3164'),

@@ -98,6 +98,8 @@ export interface Truth {
   /** ms since lab start */
   startMs: number;
   endMs: number;
+  /** What the client sent (absent for raw clients): method, path and the Upgrade/Connection headers (null = not sent). */
+  request?: { method: string; path: string; upgrade: string | null; connection: string | null; partial: boolean };
 }
 
 /** RST if the platform lets us (plain TCP), else a plain destroy. */
@@ -377,6 +379,17 @@ export async function runClient(o: ClientOptions): Promise<Truth> {
       observed,
       startMs,
       endMs: now(),
+      ...(kind === 'raw'
+        ? {}
+        : {
+            request: {
+              method: o.method ?? 'GET',
+              path: o.path ?? '/',
+              upgrade: kind === 'ws' ? 'websocket' : null,
+              connection: kind === 'ws' ? (o.omitConnectionUpgrade ? null : 'Upgrade') : 'close',
+              partial: o.partialRequest ?? false,
+            },
+          }),
     };
   }
 }

@@ -1,0 +1,373 @@
+/**
+ * Ingest benchmark: wsdiag against `cat` (the floor) and `halog` (HAProxy's own log analyser), same file.
+ *
+ *   npm run build && npm run bench -- [--lines N] [--runs R] [--keep] [--no-stages]
+ *
+ *   --lines N    lines in the generated log (default 2,000,000, ~210 bytes each)
+ *   --runs R     run each command R times and report the fastest run (default 1; peak RSS is the max)
+ *   --keep       keep the DuckDB file(s) after the run (default: deleted once verified)
+ *   --no-stages  skip the breakdown of wsdiag's time (read / parse / in-memory store / file store)
+ *
+ * The log goes to bench/data/haproxy-N.log (gitignored) with a summary beside it (haproxy-N.json); a file
+ * already there for the same N, seed and generator version is reused. The page cache is warmed first, so
+ * every command reads from memory. Wall time is measured here; CPU time and peak RSS come from
+ * /usr/bin/time (`apt-get install -y time`), or else from polling /proc/PID/status (VmHWM).
+ * Results: a markdown table on stdout, also written to bench/data/results-N.md and .json.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULT_LINES, ensureLog } from './generate-log.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DATA = join(ROOT, 'bench', 'data');
+const TIME = '/usr/bin/time';
+const HALOG = ['/usr/sbin/halog', '/usr/bin/halog', '/usr/local/bin/halog'].find((p) => existsSync(p)) ?? 'halog';
+const CLI = join(ROOT, 'dist', 'cli.js');
+const rel = (p: string): string => relative(ROOT, p) || '.';
+
+interface Measurement {
+  readonly wall: number;
+  /** user + system CPU seconds, all threads (null when unknown). */
+  readonly cpu: number | null;
+  /** Peak resident set, kB (null when unknown). */
+  readonly rssKb: number | null;
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+interface Spec {
+  /** What the table shows as the command (run from the repository root). */
+  readonly display: string;
+  readonly argv: readonly string[];
+  /** File to connect to stdin. */
+  readonly stdin?: string;
+  /** Discard stdout (cat) instead of capturing it. */
+  readonly discardStdout?: boolean;
+  /** Run before each repetition (e.g. delete the database). */
+  readonly before?: () => void;
+}
+
+/** Polls /proc/PID for the peak RSS and CPU ticks while `pid` runs (fallback when /usr/bin/time is missing). */
+function pollProc(pid: number): { stop: () => { rssKb: number | null; cpu: number | null } } {
+  let rssKb: number | null = null;
+  let cpu: number | null = null;
+  const tick = (): void => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (hwm) rssKb = Math.max(rssKb ?? 0, Number(hwm[1]));
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpu = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+    } catch {
+      // Exited between polls.
+    }
+  };
+  tick();
+  const timer = setInterval(tick, 20);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { rssKb, cpu };
+    },
+  };
+}
+
+const haveTime = existsSync(TIME);
+/** CPU seconds used by the commands this benchmark ran (to tell its own load from other work's). */
+let childCpu = 0;
+
+/** Busy CPU seconds of the whole machine so far, from /proc/stat (null when unavailable). */
+function machineBusySeconds(): number | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal …: all but idle and iowait.
+    const busy = fields.slice(0, 8).reduce((sum, v, i) => (i === 3 || i === 4 ? sum : sum + v), 0);
+    return busy / 100; // USER_HZ
+  } catch {
+    return null;
+  }
+}
+
+async function runOnce(spec: Spec): Promise<Measurement> {
+  spec.before?.();
+  const timeOut = join(tmpdir(), `wsdiag-bench-time-${process.pid}.txt`);
+  const argv = haveTime ? [TIME, '-f', '%e %U %S %M', '-o', timeOut, ...spec.argv] : [...spec.argv];
+  const stdinFd = spec.stdin ? openSync(spec.stdin, 'r') : 'ignore';
+  const stdoutFd = spec.discardStdout ? openSync('/dev/null', 'w') : 'pipe';
+  const t0 = process.hrtime.bigint();
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, stdio: [stdinFd, stdoutFd, 'pipe'] });
+  const poll = haveTime || child.pid === undefined ? null : pollProc(child.pid);
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout?.on('data', (b: Buffer) => out.push(b));
+  child.stderr?.on('data', (b: Buffer) => err.push(b));
+  const code = await new Promise<number>((resolvePromise, reject) => {
+    child.once('error', reject);
+    child.once('close', (c) => resolvePromise(c ?? -1));
+  });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (typeof stdinFd === 'number') closeSync(stdinFd);
+  if (typeof stdoutFd === 'number') closeSync(stdoutFd);
+  let cpu: number | null = null;
+  let rssKb: number | null = null;
+  if (haveTime) {
+    const last = readFileSync(timeOut, 'utf8').trim().split('\n').pop() ?? '';
+    rmSync(timeOut, { force: true });
+    const [, user, sys, rss] = last.split(' ').map(Number);
+    if (user !== undefined && sys !== undefined && !Number.isNaN(user + sys)) cpu = user + sys;
+    if (rss !== undefined && !Number.isNaN(rss)) rssKb = rss;
+  } else if (poll) ({ cpu, rssKb } = poll.stop());
+  childCpu += cpu ?? 0;
+  return { wall, cpu, rssKb, code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}
+
+async function measure(spec: Spec, runs: number): Promise<Measurement> {
+  const all: Measurement[] = [];
+  for (let r = 0; r < runs; r++) {
+    const m = await runOnce(spec);
+    if (m.code !== 0) throw new Error(`${spec.display} exited with ${m.code}: ${m.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    all.push(m);
+  }
+  // Best of R: on a shared machine the other runs measure the neighbours as much as the code.
+  const pick = all.reduce((best, m) => (m.wall < best.wall ? m : best));
+  const rss = all.map((m) => m.rssKb).filter((c): c is number => c !== null);
+  return { ...pick, rssKb: rss.length ? Math.max(...rss) : null };
+}
+
+function removeDb(db: string): void {
+  for (const suffix of ['', '.wal', '.tmp']) rmSync(db + suffix, { force: true, recursive: true });
+}
+
+/** Newest modification time under `dir` (ms). */
+function newest(dir: string): number {
+  let max = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    max = Math.max(max, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return max;
+}
+
+async function wsdiagQuery(sql: string, db: string): Promise<Record<string, unknown>[]> {
+  const m = await runOnce({ display: 'query', argv: [process.execPath, CLI, 'query', sql, '--db', db, '--format', 'json'] });
+  if (m.code !== 0) throw new Error(`query failed (${m.code}): ${m.stderr.trim()}`);
+  return JSON.parse(m.stdout) as Record<string, unknown>[];
+}
+
+function sameCounts(expected: Record<string, number>, rows: Record<string, unknown>[]): string | null {
+  const got: Record<string, number> = {};
+  for (const r of rows) got[String(r['k'])] = Number(r['n']);
+  const keys = new Set([...Object.keys(expected), ...Object.keys(got)]);
+  const diffs = [...keys].filter((k) => (expected[k] ?? 0) !== (got[k] ?? 0)).map((k) => `${k}: expected ${expected[k] ?? 0}, got ${got[k] ?? 0}`);
+  return diffs.length ? diffs.join('; ') : null;
+}
+
+const fmt = (n: number, digits = 2): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+interface Row {
+  readonly label: string;
+  readonly command: string;
+  /** Null when the command failed (then `error` says why); only the wsdiag ingest itself is fatal. */
+  readonly m: Measurement | null;
+  readonly error?: string;
+}
+
+/** Measures a comparison or a stage; a failure becomes a row that says so instead of ending the benchmark. */
+async function tryMeasure(label: string, spec: Spec, runs: number): Promise<Row> {
+  process.stderr.write(`running ${spec.display}${runs > 1 ? ` ×${runs}` : ''}… `);
+  try {
+    const m = await measure(spec, runs);
+    process.stderr.write(`${fmt(m.wall)} s\n`);
+    return { label, command: spec.display, m };
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0]!;
+    process.stderr.write(`FAILED: ${message}\n`);
+    return { label, command: spec.display, m: null, error: message };
+  }
+}
+
+/** Seconds the process itself reports for its pipeline (no startup, no database open/close), or null. */
+function inProcessSeconds(m: Measurement): number | null {
+  const json = /"seconds":([\d.]+)/.exec(m.stdout);
+  if (json) return Number(json[1]);
+  const text = / in ([\d.]+) s \(/.exec(m.stdout);
+  return text ? Number(text[1]) : null;
+}
+
+function table(rows: readonly Row[], lines: number, bytes: number, reference: Measurement | null, refLabel: string, withPipeline = false): string {
+  const head = `| | Command | Wall (s) |${withPipeline ? ' Pipeline (s) |' : ''} Lines/s | MB/s | CPU (s) | Peak RSS (MB) | × ${refLabel} |`;
+  const out = [head, `|---|---|--:|${withPipeline ? '--:|' : ''}--:|--:|--:|--:|--:|`];
+  for (const { label, command, m, error } of rows) {
+    if (!m) {
+      out.push(`| ${label} | \`${command}\` | failed: ${(error ?? '').replace(/\|/g, '\\|')} |${withPipeline ? ' |' : ''} | | | | |`);
+      continue;
+    }
+    const pipeline = inProcessSeconds(m);
+    out.push(
+      `| ${label} | \`${command}\` | ${fmt(m.wall)} |${withPipeline ? ` ${pipeline === null ? 'n/a' : fmt(pipeline)} |` : ''} ${int(lines / m.wall)} | ` +
+        `${fmt(bytes / 1e6 / m.wall, 0)} | ${m.cpu === null ? 'n/a' : fmt(m.cpu)} | ` +
+        `${m.rssKb === null ? 'n/a' : fmt(m.rssKb / 1024, 0)} | ${reference ? `${fmt(m.wall / reference.wall, 1)}×` : 'n/a'} |`,
+    );
+  }
+  return out.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      lines: { type: 'string', default: String(DEFAULT_LINES) },
+      runs: { type: 'string', default: '1' },
+      keep: { type: 'boolean', default: false },
+      'no-stages': { type: 'boolean', default: false },
+    },
+    allowPositionals: false,
+  });
+  const lines = Number(values.lines!.replace(/[_,]/g, ''));
+  const runs = Number(values.runs);
+  if (!Number.isInteger(lines) || lines < 1) throw new Error('--lines takes a positive whole number');
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive whole number');
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  const srcNewest = newest(join(ROOT, 'src'));
+  if (srcNewest > statSync(CLI).mtimeMs) process.stderr.write('warning: src/ changed after the last build; dist/ may be stale (npm run build)\n');
+  if (!haveTime) process.stderr.write(`note: ${TIME} not found (apt-get install -y time); CPU and peak RSS come from polling /proc/PID\n`);
+
+  const busyStart = machineBusySeconds();
+  const wallStart = performance.now();
+  const ownStart = process.cpuUsage();
+  const { path: log, summary, reused } = await ensureLog(DATA, lines);
+  const logRel = rel(log);
+  const bytes = statSync(log).size;
+  const db = join(DATA, 'bench.duckdb');
+  const dbRel = rel(db);
+  const ingestArgv = [process.execPath, CLI, 'ingest', log, '--db', db];
+  const ingestDisplay = `node dist/cli.js ingest ${logRel} --db ${dbRel}`;
+
+  // Warm the page cache so that every command reads the file from memory.
+  process.stderr.write(`${reused ? 'reusing' : 'using'} ${logRel}: ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(1)} MB; warming the page cache…\n`);
+  await runOnce({ display: 'warm-up', argv: ['cat', log], discardStdout: true });
+
+  const specs: { label: string; spec: Spec; key: string }[] = [
+    { key: 'cat', label: 'floor', spec: { display: `cat ${logRel} > /dev/null`, argv: ['cat', log], discardStdout: true } },
+    { key: 'wc', label: 'floor', spec: { display: `wc -l ${logRel}`, argv: ['wc', '-l', log] } },
+    { key: 'halog-srv', label: 'halog', spec: { display: `halog -srv < ${logRel}`, argv: [HALOG, '-srv'], stdin: log } },
+    { key: 'halog-srv-q', label: 'halog', spec: { display: `halog -srv -q < ${logRel}`, argv: [HALOG, '-srv', '-q'], stdin: log } },
+    { key: 'halog-st', label: 'halog', spec: { display: `halog -st < ${logRel}`, argv: [HALOG, '-st'], stdin: log } },
+    { key: 'wsdiag', label: '**wsdiag**', spec: { display: ingestDisplay, argv: ingestArgv, before: () => removeDb(db) } },
+  ];
+  const stageSpecs: { label: string; spec: Spec; key: string }[] = values['no-stages']
+    ? []
+    : [
+        { key: 'read', label: 'read + split', spec: { display: `node --import tsx bench/ingest-stages.ts ${logRel} --stage read`, argv: [process.execPath, '--import', 'tsx', join(ROOT, 'bench', 'ingest-stages.ts'), log, '--stage', 'read'] } },
+        { key: 'parse', label: '+ parse', spec: { display: `node --import tsx bench/ingest-stages.ts ${logRel} --stage parse`, argv: [process.execPath, '--import', 'tsx', join(ROOT, 'bench', 'ingest-stages.ts'), log, '--stage', 'parse'] } },
+        { key: 'memory', label: '+ DuckDB append, in memory', spec: { display: `node dist/cli.js ingest ${logRel}`, argv: [process.execPath, CLI, 'ingest', log] } },
+      ];
+
+  const results = new Map<string, Row>();
+  for (const { key, label, spec } of specs) {
+    const row = await tryMeasure(label, spec, runs);
+    if (key === 'wsdiag' && !row.m) throw new Error(`wsdiag ingest failed: ${row.error}`);
+    results.set(key, row);
+  }
+
+  // Correctness: halog saw every line; wsdiag stored every line as a session, with the generated distribution.
+  const checks: { ok: boolean; text: string }[] = [];
+  for (const key of ['halog-srv', 'halog-st']) {
+    const r = results.get(key)!;
+    const info = r.m ? /(\d+) lines in, (\d+) lines out, (\d+) parsing errors/.exec(r.m.stderr) : null;
+    checks.push({
+      ok: !!info && Number(info[1]) === lines && info[3] === '0',
+      text: `\`${r.command}\`: ${info ? info[0] : r.m ? 'no summary on stderr' : `failed (${r.error})`}`,
+    });
+  }
+  const ingestOut = results.get('wsdiag')!.m!.stdout.trim().split('\n').pop() ?? '';
+  const count = Number((await wsdiagQuery('select count(*) as n from sessions', db))[0]?.['n']);
+  checks.push({ ok: count === lines, text: `sessions in ${dbRel}: ${count.toLocaleString('en-US')} (expected ${lines.toLocaleString('en-US')})` });
+  const rejects = Number((await wsdiagQuery('select count(*) as n from rejects', db))[0]?.['n']);
+  checks.push({ ok: rejects === 0, text: `rejects: ${rejects}` });
+  const statusDiff = sameCounts(summary.statuses, await wsdiagQuery('select cast(status as varchar) as k, count(*) as n from sessions group by 1', db));
+  checks.push({ ok: statusDiff === null, text: `sessions per status match the generator${statusDiff ? `: ${statusDiff}` : ''}` });
+  const termDiff = sameCounts(summary.terminations, await wsdiagQuery('select termination as k, count(*) as n from sessions group by 1', db));
+  checks.push({ ok: termDiff === null, text: `sessions per termination state match the generator${termDiff ? `: ${termDiff}` : ''}` });
+  const dbBytes = statSync(db).size;
+
+  const stageRows: Row[] = [];
+  for (const { key, label, spec } of stageSpecs) {
+    const row = await tryMeasure(label, spec, runs);
+    stageRows.push(row);
+    if (key === 'parse' && row.m) {
+      const counted = JSON.parse(row.m.stdout.trim()) as { sessions: number };
+      checks.push({ ok: counted.sessions === lines, text: `parse stage: ${counted.sessions.toLocaleString('en-US')} sessions` });
+    }
+  }
+  const halog = results.get('halog-srv')!.m;
+  const cat = results.get('cat')!.m;
+  const ws = results.get('wsdiag')!.m!;
+  // The last stage is the full ingest, measured above.
+  if (stageRows.length) stageRows.push({ label: '+ write to a .duckdb file (= wsdiag)', command: ingestDisplay, m: ws });
+  const duckdbVersion = await wsdiagQuery('select version() as v', db).then((r) => String(r[0]?.['v'] ?? '?'), () => '?');
+  if (!values.keep) removeDb(db);
+  const haproxyVersion = await runOnce({ display: 'haproxy -v', argv: ['haproxy', '-v'] }).then(
+    (m) => /version (\S+)/.exec(m.stdout)?.[1] ?? '?',
+    () => '?',
+  );
+  // Contention: CPU the machine spent on anything but this benchmark and the commands it ran.
+  const busyEnd = machineBusySeconds();
+  const own = process.cpuUsage(ownStart);
+  const elapsed = (performance.now() - wallStart) / 1000;
+  const other = busyStart === null || busyEnd === null ? null : Math.max(0, busyEnd - busyStart - childCpu - (own.user + own.system) / 1e6);
+  const contention = other === null
+    ? 'other load unknown'
+    : `other processes used ${fmt(other, 0)} CPU-s during the ${fmt(elapsed, 0)} s run (${fmt((other / (elapsed * cpus().length)) * 100, 0)}% of the machine)` +
+      (other / elapsed > 0.25 ? ': timings are pessimistic, rerun on a quiet machine or with --runs 3' : '');
+  if (other !== null && other / elapsed > 0.25) process.stderr.write(`note: ${contention}\n`);
+  const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB RAM`;
+
+  const md = [
+    `### Ingest: ${lines.toLocaleString('en-US')} lines (${(bytes / 1e6).toFixed(0)} MB, \`option httplog\` with syslog prefix)`,
+    '',
+    `\`npm run build && npm run bench -- --lines ${lines}${runs > 1 ? ` --runs ${runs}` : ''}\` — ${machine}; Node ${process.version}, DuckDB ${duckdbVersion}, ` +
+      `halog from HAProxy ${haproxyVersion}; warm page cache${runs > 1 ? `, best of ${runs} runs` : ', one run each'}; ` +
+      `${contention}.`,
+    '',
+    table([...results.values()], lines, bytes, halog, '`halog -srv`'),
+    '',
+    `wsdiag is **${halog ? fmt(ws.wall / halog.wall, 1) : 'n/a'}×** \`halog -srv\`'s wall time (${cat ? fmt(ws.wall / cat.wall, 0) : 'n/a'}× the \`cat\` floor) and stores ` +
+      `${lines.toLocaleString('en-US')} queryable sessions in a ${(dbBytes / 1e6).toFixed(0)} MB database (${fmt(dbBytes / bytes * 100, 0)}% of the log). ` +
+      `CPU > wall means more than one thread (DuckDB, libuv).`,
+  ];
+  if (stageRows.length) {
+    md.push(
+      '',
+      `Where wsdiag's time goes: each row runs the pipeline up to that stage, so the difference between two rows is that stage's cost. ` +
+        `*Pipeline* is the time the process reports for the work itself (no Node/tsx start-up, no database open or closing checkpoint); ` +
+        `lines/s and MB/s are from wall time.`,
+      '',
+      table(stageRows, lines, bytes, ws, 'wsdiag', true),
+    );
+  }
+  md.push('', 'Checks:', '', ...checks.map((c) => `- ${c.ok ? '✓' : '✗'} ${c.text}`), '', `wsdiag said: \`${ingestOut}\``);
+  const text = md.join('\n') + '\n';
+  process.stdout.write('\n' + text);
+  writeFileSync(join(DATA, `results-${lines}.md`), text);
+  writeFileSync(
+    join(DATA, `results-${lines}.json`),
+    JSON.stringify({ lines, bytes, runs, machine, otherCpuSeconds: other, elapsed, node: process.version, duckdb: duckdbVersion, haproxy: haproxyVersion, dbBytes, checks,
+      results: [...results.entries()].map(([key, r]) => ({ key, command: r.command, wall: r.m?.wall ?? null, cpu: r.m?.cpu ?? null, rssKb: r.m?.rssKb ?? null, error: r.error ?? null })),
+      stages: stageRows.map((r) => ({ stage: r.label, command: r.command, wall: r.m?.wall ?? null, cpu: r.m?.cpu ?? null, rssKb: r.m?.rssKb ?? null, error: r.error ?? null })),
+    }, null, 2) + '\n',
+  );
+  process.stderr.write(`\nwritten to ${rel(join(DATA, `results-${lines}.md`))}${values.keep ? `; kept ${dbRel}` : ''}\n`);
+  if (checks.some((c) => !c.ok)) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+});
