@@ -212,12 +212,14 @@ export class SessionLoader {
 
   private appendChunk(): void {
     if (this.row === 0) return;
-    for (const [id, value] of this.names.takePending()) {
+    const pending = this.names.takePending();
+    for (const [id, value] of pending) {
       this.namesAppender.appendInteger(id);
       this.namesAppender.appendVarchar(value);
       this.namesAppender.endRow();
     }
-    this.namesAppender.flushSync();
+    // New names must be in `names` before rows that use them; most chunks bring none.
+    if (pending.length) this.namesAppender.flushSync();
     for (const vector of this.columns.vectors) vector.flush();
     const chunk = this.chunk!;
     chunk.rowCount = this.row;

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTime, readConfig, tokenize, tunnelTimeout } from '../../src/config/read-config.js';
 
@@ -39,6 +43,19 @@ backend be_http
     option http-server-close
     server h1 127.0.0.1:9003
 `;
+
+describe('the configurations of these tests', () => {
+  it('are accepted by real HAProxy (haproxy -c)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wsdiag-cfg-'));
+    const key = join(dir, 'key.pem');
+    const crt = join(dir, 'crt.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '2', '-keyout', key, '-out', crt], { stdio: 'ignore' });
+    writeFileSync(join(dir, 'x.pem'), execFileSync('cat', [crt, key]));
+    const path = join(dir, 'haproxy.cfg');
+    writeFileSync(path, CFG.replace('/x.pem', join(dir, 'x.pem')));
+    execFileSync('haproxy', ['-c', '-q', '-f', path], { stdio: 'pipe' });
+  });
+});
 
 describe('readConfig', () => {
   const config = readConfig(CFG, 'haproxy.cfg');
