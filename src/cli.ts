@@ -3,6 +3,8 @@
  * The edge: argv → command, exit codes, stdout/stderr. The only module that touches process.*.
  * Exit codes: 0 ok, 1 usage error, 2 input error, 3 threshold crossed.
  */
+import { openSync } from 'node:fs';
+import { isatty, ReadStream } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { ExitCode, InputError, UsageError, type CommandIO, type CommandSpec } from './commands/command.js';
 import { COMMANDS } from './commands/index.js';
@@ -76,6 +78,28 @@ const io: CommandIO = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
   stdoutIsTTY: Boolean(process.stdout.isTTY),
+  get stdin() {
+    return process.stdin;
+  },
+  stdinIsTTY: isatty(0),
+  stdout: process.stdout,
+  noColor: Boolean(process.env['NO_COLOR']),
+  // Logs on stdin: keys come from the controlling terminal, reopened (as goaccess does).
+  openKeyboard: () => {
+    try {
+      return new ReadStream(openSync('/dev/tty', 'r')) as unknown as NodeJS.ReadStream;
+    } catch {
+      return null;
+    }
+  },
+  onInterrupt: (handler) => {
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    };
+  },
 };
 
 // A closed pipe (`wsdiag query … | head`) is not an error.

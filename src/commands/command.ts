@@ -3,6 +3,16 @@ export interface CommandIO {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly stdoutIsTTY: boolean;
+  /** For live and tui (absent in tests that do not need them): logs piped in, and the terminal. */
+  readonly stdin?: NodeJS.ReadableStream;
+  readonly stdinIsTTY?: boolean;
+  readonly stdout?: NodeJS.WriteStream;
+  /** NO_COLOR is set (https://no-color.org). */
+  readonly noColor?: boolean;
+  /** The keyboard when stdin carries logs: the controlling terminal (/dev/tty), or null without one. */
+  readonly openKeyboard?: () => NodeJS.ReadStream | null;
+  /** Calls `handler` on SIGINT/SIGTERM instead of dying; returns a function that removes it. */
+  readonly onInterrupt?: (handler: () => void) => () => void;
 }
 
 export const ExitCode = { ok: 0, usage: 1, input: 2, threshold: 3 } as const;

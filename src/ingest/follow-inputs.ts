@@ -9,10 +9,12 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import type { LineNote } from '../input/read-lines.js';
 import { createLineParser, RejectReason, type LineParserOptions } from '../parse/parse-line.js';
 import type { Database } from '../store/database.js';
 import { IngestStore, type IngestTotals } from '../store/ingest-store.js';
+import { createSerializer } from '../store/serializer.js';
 import { isEvidence } from './ingest-inputs.js';
 
 export interface FollowInput {
@@ -154,16 +156,6 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', done, { once: true });
   });
 
-/** One statement at a time on the connection: a promise chain. */
-function createSerializer(): <T>(fn: () => Promise<T> | T) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(fn: () => Promise<T> | T): Promise<T> => {
-    const run = tail.then(fn, fn) as Promise<T>;
-    tail = run.then(() => undefined, () => undefined);
-    return run;
-  };
-}
-
 export async function followInputs(db: Database, inputs: readonly FollowInput[], options: FollowOptions): Promise<Follower> {
   const now = options.now ?? Date.now;
   const flushMs = Math.min(options.flushMs ?? 500, 1000);
@@ -199,7 +191,7 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
     });
 
   /** Parses and appends lines; runs inside exclusive(). */
-  function store1(input: InputState, lines: readonly PendingLine[]): void {
+  function storeLines(input: InputState, lines: readonly PendingLine[]): void {
     for (const pending of lines) {
       const lineNo = ++input.lines;
       counts.linesRead++;
@@ -254,7 +246,7 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
         n += item.lines.length;
       }
       await exclusive(() => {
-        for (const item of turn) store1(item.input, item.lines);
+        for (const item of turn) storeLines(item.input, item.lines);
       });
       queuedLines -= n;
       if (queuedLines <= MAX_QUEUED_LINES) {
@@ -298,6 +290,12 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
     const aborted = new Promise<IteratorResult<Buffer | string>>((r) => abort.signal.addEventListener('abort', () => r({ done: true, value: undefined }), { once: true }));
     for (;;) {
       const next = await Promise.race([iterator.next(), aborted]);
+      if (abort.signal.aborted) {
+        // Stop reading: destroy the stream, or a `tail -f` pipe that never ends would hold the process open.
+        void iterator.return?.();
+        (stream as Partial<Readable>).destroy?.();
+        break;
+      }
       if (next.done) break;
       const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       input.bytes += chunk.length;

@@ -67,12 +67,24 @@ const UPGRADE_TOKEN = /(?:^|[\s,])upgrade(?:$|[\s,])/i;
 function upgradeFromCaptures(rec: SessionRecord): void {
   const block = rec.requestHeaders;
   if (!block || (rec.upgrade !== null && rec.connection !== null)) return;
-  const slots = block.split('|');
-  for (const slot of slots) {
-    if (rec.upgrade === null && WEBSOCKET.test(slot)) rec.upgrade = slot;
-    else if (rec.connection === null && UPGRADE_TOKEN.test(slot)) rec.connection = slot;
+  // Capture blocks repeat a handful of values: read each distinct one once.
+  let found = captureCache.get(block);
+  if (found === undefined) {
+    let upgrade: string | null = null;
+    let connection: string | null = null;
+    for (const slot of block.split('|')) {
+      if (upgrade === null && WEBSOCKET.test(slot)) upgrade = slot;
+      else if (connection === null && UPGRADE_TOKEN.test(slot)) connection = slot;
+    }
+    found = [upgrade, connection];
+    if (captureCache.size >= 4096) captureCache.clear();
+    captureCache.set(block, found);
   }
+  if (rec.upgrade === null) rec.upgrade = found[0];
+  if (rec.connection === null) rec.connection = found[1];
 }
+
+const captureCache = new Map<string, readonly [string | null, string | null]>();
 
 export function createLineParser(options: LineParserOptions = {}): LineParser {
   const custom = (options.logFormats ?? []).map((f) => compileLogFormat(f.name, f.logFormat, f.captures));
@@ -89,7 +101,11 @@ export function createLineParser(options: LineParserOptions = {}): LineParser {
   const byName = new Map(formats.map((f) => [f.name, f] as const));
   const frontendFormats = options.frontendFormats ?? new Map<string, string>();
 
+  let lastDay = Number.NaN;
   function noteFullDate(wallMs: number): void {
+    const day = Math.floor(wallMs / 86_400_000);
+    if (day === lastDay) return;
+    lastDay = day;
     const d = new Date(wallMs);
     lastYear = d.getUTCFullYear();
     lastMonth = d.getUTCMonth();

@@ -1,0 +1,28 @@
+import { Box, Text } from 'ink';
+import { formatDuration, formatRate, safe } from '../format.js';
+import type { ScreenData } from '../screen-data.js';
+import { useTheme } from '../theme.js';
+
+export interface StatusLineProps {
+  readonly title: string;
+  readonly data: ScreenData | null;
+  readonly paused: boolean;
+  readonly error: string | null;
+}
+
+export function StatusLine({ title, data, paused, error }: StatusLineProps) {
+  const theme = useTheme();
+  const live = data?.live ?? null;
+  const s = data?.analysis.summary;
+  const parts = [title];
+  if (s) parts.push(`${s.sessions} sessions`, `${s.from ?? '-'} … ${s.to ?? '-'}`);
+  if (live) parts.push(`${formatRate(live.linesPerSecond)} lines/s`, `lag ${formatDuration(live.lagMs)}`, ...(live.ended ? ['input ended'] : []));
+  return (
+    <Box>
+      <Box flexGrow={1} flexBasis={0}><Text wrap="truncate-end" dimColor={theme.dim}>{safe(parts.join(' · '))}</Text></Box>
+      {error ? <Box flexShrink={1}><Text wrap="truncate-end" color={theme.critical}>{safe(error)}</Text></Box> : null}
+      {paused ? <Box flexShrink={0} marginLeft={1}><Text inverse color={theme.warning}> PAUSED </Text></Box> : null}
+      {!data ? <Box flexShrink={0} marginLeft={1}><Text>loading…</Text></Box> : null}
+    </Box>
+  );
+}

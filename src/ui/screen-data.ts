@@ -1,0 +1,54 @@
+/**
+ * What the screens show, as plain data: the analysis of the window, the rejected lines, rates and (live) the
+ * ingest's progress. The screens get it through a ScreenSource, so tests can hand them a fixture.
+ */
+import type { Analysis } from '../diagnose/analyze.js';
+import type { QueryResult, Row } from '../store/database.js';
+
+/** The live ingest's progress (the follower's stats, structurally). */
+export interface LiveStats {
+  readonly linesRead: number;
+  readonly linesPerSecond: number;
+  readonly lagMs: number | null;
+  readonly queuedLines: number;
+  readonly ended: boolean;
+  readonly inputs: readonly { readonly path: string; readonly state: string; readonly message: string | null }[];
+}
+
+export interface ScreenData {
+  readonly analysis: Analysis;
+  /** source_id, line_no, ts, reason, detail, raw. */
+  readonly rejects: readonly Row[];
+  readonly rates: { readonly sessionsPerSecond: number; readonly upgradesPerSecond: number };
+  readonly live: LiveStats | null;
+  /** The window shown, for the header (null: the whole archive). */
+  readonly since: string | null;
+}
+
+/** What Enter on a row opens: the raw lines behind it. */
+export type DrillTarget =
+  | { readonly kind: 'error'; readonly status: number | null; readonly cause: string; readonly backend: string | null; readonly server: string | null }
+  | { readonly kind: 'disconnect'; readonly backend: string; readonly intervalMs: number }
+  | { readonly kind: 'backend'; readonly backend: string; readonly tunnelsOnly: boolean }
+  | { readonly kind: 'event'; readonly ts: string | null; readonly message: string }
+  | { readonly kind: 'reject'; readonly sourceId: number; readonly lineNo: number };
+
+export interface RawLine {
+  readonly sourceId: number;
+  readonly lineNo: number;
+  readonly text: string;
+}
+
+export interface DrillResult {
+  readonly title: string;
+  readonly lines: readonly RawLine[];
+}
+
+export interface ScreenSource {
+  load(): Promise<ScreenData>;
+  drill(target: DrillTarget): Promise<DrillResult>;
+  /** Typed SQL, run with external access disabled. */
+  runSql(sql: string): Promise<QueryResult>;
+  /** How often load() is called again; null for an archive that does not change. */
+  readonly refreshMs: number | null;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { createFindingDiff, summaryLine } from '../../src/commands/live-report.js';
+import { parseDuration } from '../../src/commands/live.js';
+import { DATA, EVIL } from '../ui/fixture.js';
+
+describe('live reports', () => {
+  it('the summary line counts 5xx and escapes logged text', () => {
+    const line = summaryLine(DATA);
+    expect(line).toMatch(/5xx 9/);
+    expect(line).toMatch(/lines 120 \(12\.0\/s, lag 0\.3 s\)/);
+    expect(line).toContain('top: 7 × 503');
+    expect(line).not.toContain('\u001b');
+    expect(line.endsWith('\n')).toBe(true);
+  });
+
+  it('the NDJSON diff reports new, changed and resolved findings', () => {
+    const diff = createFindingDiff();
+    const f = DATA.analysis.findings;
+    const first = diff(f, 't1').trim().split('\n').map((l) => JSON.parse(l) as { event: string });
+    expect(first.map((r) => r.event)).toEqual(['new', 'new']);
+    expect(diff(f, 't2')).toBe('');
+    const grown = [{ ...f[0]!, title: f[0]!.title.replace('7 ×', '8 ×') }];
+    const second = diff(grown, 't3').trim().split('\n').map((l) => JSON.parse(l) as { event: string });
+    expect(second.map((r) => r.event)).toEqual(['changed', 'resolved']);
+    expect(JSON.stringify(second)).not.toContain(EVIL); // JSON escapes the control characters
+  });
+
+  it.each([['15m', 900_000], ['30s', 30_000], ['1h', 3_600_000], ['250ms', 250]])('parses %s', (text, ms) => {
+    expect(parseDuration(text, '--window')).toBe(ms);
+  });
+
+  it('rejects a bad duration', () => {
+    expect(() => parseDuration('soon', '--window')).toThrow(/--window/);
+  });
+});

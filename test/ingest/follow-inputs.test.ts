@@ -1,0 +1,102 @@
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { followInputs, LineSplitter } from '../../src/ingest/follow-inputs.js';
+import { openDatabase, type Database } from '../../src/store/database.js';
+
+const SAMPLE = readFileSync(new URL('../../samples/ws-httplog.log', import.meta.url), 'utf8');
+const SESSIONS = SAMPLE.split('\n').filter((l) => /^\d+\.\d+\.\d+\.\d+:\d+ \[/.test(l));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(predicate: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await predicate()) return;
+    await sleep(50);
+  }
+  throw new Error('timed out');
+}
+
+let db: Database;
+let dir: string;
+beforeEach(async () => {
+  db = await openDatabase(null);
+  dir = mkdtempSync(join(tmpdir(), 'wsdiag-follow-'));
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('LineSplitter', () => {
+  it('splits across chunks, strips one \\r, caps long lines and keeps invalid UTF-8 bytes', () => {
+    const out: Parameters<LineSplitter['push']>[1] = [];
+    const s = new LineSplitter(8);
+    s.push(Buffer.from('ab'), out);
+    s.push(Buffer.from('c\r\n0123456789abc\nx'), out);
+    s.push(Buffer.from([0xff, 0x0a]), out);
+    s.push(Buffer.from('tail'), out);
+    s.end(out);
+    expect(out.map((l) => [l.text, l.issue])).toEqual([['abc', null], ['01234567', 'too_long'], ['x\ufffd', 'invalid_utf8'], ['tail', null]]);
+  });
+});
+
+describe('followInputs', () => {
+  it('reads a stream to its end, counting every line', async () => {
+    const follower = await followInputs(db, [{ path: '-', follow: false }], { windowMs: 3_600_000, stdin: Readable.from([Buffer.from(SAMPLE)]), flushMs: 100 });
+    const stats = await follower.done;
+    expect(stats.linesRead).toBe(SAMPLE.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '').length);
+    expect(stats.sessions + stats.events + stats.rejects + stats.blank).toBe(stats.linesRead);
+    const { rows } = await db.query('SELECT count(*) AS n FROM sessions');
+    expect(rows[0]!['n']).toBe(stats.sessions);
+  });
+
+  it('follows a file that appears later, is rotated by rename and truncated', async () => {
+    const path = join(dir, 'haproxy.log');
+    const count = async () => Number((await follower.exclusive(() => db.query('SELECT count(*) AS n FROM sessions'))).rows[0]!['n']);
+    const follower = await followInputs(db, [{ path, follow: true }], { windowMs: 3_600_000, flushMs: 100, pollMs: 50 });
+    await sleep(200);
+    expect(follower.stats().inputs[0]!.state).toBe('waiting');
+
+    writeFileSync(path, SESSIONS.slice(0, 3).join('\n') + '\n');
+    await waitFor(async () => (await count()) === 3);
+    appendFileSync(path, SESSIONS[3]!); // no newline yet: not a line
+    await sleep(300);
+    expect(await count()).toBe(3);
+    appendFileSync(path, '\n');
+    await waitFor(async () => (await count()) === 4);
+
+    // Rotation: what is written to the old file after the rename is still read, then the new file from its start.
+    renameSync(path, `${path}.1`);
+    appendFileSync(`${path}.1`, SESSIONS[4]! + '\n');
+    writeFileSync(path, SESSIONS.slice(5, 7).join('\n') + '\n');
+    await waitFor(async () => (await count()) === 7);
+
+    // copytruncate: the file starts over.
+    truncateSync(path, 0);
+    await sleep(200);
+    writeFileSync(path, SESSIONS[7]! + '\n');
+    await waitFor(async () => (await count()) === 8);
+
+    follower.stop();
+    const stats = await follower.done;
+    expect(stats.sessions).toBe(8);
+    const lines = await db.query('SELECT count(DISTINCT line_no) AS n FROM session_rows');
+    expect(lines.rows[0]!['n']).toBe(8);
+  });
+
+  it('prunes rows older than the window, on the log clock', async () => {
+    const old = SESSIONS[0]!.replace(/\[\d+\/\w+\/\d+:\d\d:\d\d:\d\d\.\d+\]/, '[22/Nov/2026:03:00:00.000]');
+    const recent = SESSIONS[1]!.replace(/\[\d+\/\w+\/\d+:\d\d:\d\d:\d\d\.\d+\]/, '[22/Nov/2026:04:00:00.000]');
+    const follower = await followInputs(db, [{ path: '-', follow: false }], {
+      windowMs: 15 * 60_000, timeZone: 'UTC', stdin: Readable.from([Buffer.from(`${old}\n${recent}\n`)]), flushMs: 100,
+    });
+    const stats = await follower.done;
+    expect(stats.sessions).toBe(2);
+    const { rows } = await db.query('SELECT count(*) AS n FROM sessions');
+    expect(rows[0]!['n']).toBe(1);
+    expect(stats.latestTsMs).toBe(Date.UTC(2026, 10, 22, 4));
+  });
+});

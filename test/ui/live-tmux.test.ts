@@ -1,0 +1,52 @@
+/** The screens on a real terminal (tmux): keys from /dev/tty while the logs come on stdin; q quits cleanly. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const socket = `wsdiag-test-${process.pid}`;
+const dir = mkdtempSync(join(tmpdir(), 'wsdiag-tmux-'));
+const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (predicate()) return;
+    await sleep(200);
+  }
+  throw new Error('timed out');
+}
+
+const capture = (): string => tmux('capture-pane', '-p', '-t', 't');
+
+afterAll(() => {
+  spawnSync('tmux', ['-L', socket, 'kill-server']);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!hasTmux)('wsdiag live in tmux', () => {
+  it('shows the overview, switches tabs, drills down and quits with q', async () => {
+    const exitFile = join(dir, 'exit');
+    tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', 't', '-c', ROOT,
+      `cat samples/ws-httplog.log | node --import tsx src/cli.ts live; echo $? > ${exitFile}; sleep 60`);
+    await waitFor(() => /Top findings/.test(capture()));
+    expect(capture()).toMatch(/1 Overview 2 Errors/);
+    expect(capture()).toMatch(/q quit\s+1-8 screens/);
+
+    tmux('send-keys', '-t', 't', '2');
+    await waitFor(() => /status cause/.test(capture()));
+    tmux('send-keys', '-t', 't', 'Enter');
+    await waitFor(() => /src:line\s+raw line/.test(capture()));
+    tmux('send-keys', '-t', 't', 'Escape');
+    await waitFor(() => /status cause/.test(capture()));
+
+    tmux('send-keys', '-t', 't', 'q');
+    await waitFor(() => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '');
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
+  }, 60_000);
+});
