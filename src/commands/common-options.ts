@@ -1,5 +1,12 @@
 import type { OptionSpec } from './command.js';
 
+/** Options of the commands that look at a time window of one or all backends. */
+export const SCOPE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  since: { type: 'string', description: 'start of the window (24h, 7d, 2026-11-20 14:00, ISO 8601, 20/Nov/2026:14:00:00); default: all data' },
+  until: { type: 'string', description: 'end of the window; default: the last session' },
+  backend: { type: 'string', description: 'only this backend' },
+};
+
 /** Options shared by the commands that read logs. */
 export const INPUT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   config: { type: 'string', description: 'haproxy.cfg: the log formats of its frontends, its timeouts, servers and persistence' },

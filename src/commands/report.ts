@@ -4,9 +4,9 @@ import { parseThreshold, ThresholdError, type Threshold } from '../diagnose/thre
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../report/report-formats.js';
 import { pruneBefore } from '../store/retention.js';
 import { ExitCode, InputError, UsageError, type CommandSpec } from './command.js';
-import { INPUT_OPTIONS } from './common-options.js';
+import { INPUT_OPTIONS, SCOPE_OPTIONS } from './common-options.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
-import { parseTimeArg } from './time-args.js';
+import { parseTimeArg, scopeArgs } from './time-args.js';
 
 export const reportCommand: CommandSpec = {
   name: 'report',
@@ -14,9 +14,7 @@ export const reportCommand: CommandSpec = {
   summary: 'A report for cron or a systemd timer: ingests only what is new, compares windows, exits 3 when a --fail-on threshold is crossed',
   options: {
     ...INPUT_OPTIONS,
-    since: { type: 'string', description: 'start of the window (24h, 7d, 2026-11-20 14:00, ISO 8601, 20/Nov/2026:14:00:00); default: all data' },
-    until: { type: 'string', description: 'end of the window (default: now, or the last session)' },
-    backend: { type: 'string', description: 'only this backend' },
+    ...SCOPE_OPTIONS,
     compare: { type: 'string', description: "previous (the window just before) or 7d (the same window a week earlier)" },
     'fail-on': { type: 'string', multiple: true, description: `threshold, e.g. 'rate(502) > 0.5%' (repeatable; exit 3 when crossed)` },
     retain: { type: 'string', description: 'delete stored rows older than this (e.g. 30d) after ingesting' },
@@ -41,11 +39,7 @@ export const reportCommand: CommandSpec = {
     if (!args.db && positionals.length === 0) throw new UsageError('report needs log FILEs or --db FILE');
     const now = new Date();
     const retain = parseTimeArg(values['retain'] as string | undefined, now, args.tz);
-    const scope = {
-      since: parseTimeArg(values['since'] as string | undefined, now, args.tz),
-      until: parseTimeArg(values['until'] as string | undefined, now, args.tz),
-      backend: (values['backend'] as string | undefined) ?? null,
-    };
+    const scope = scopeArgs(values, now, args.tz);
     const store = await openStore(args);
     try {
       const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args), io) : false;

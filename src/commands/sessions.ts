@@ -1,9 +1,9 @@
 import { prepareDiagnoses, runQuery } from '../diagnose/run-query.js';
 import { formatRows, ROW_FORMATS, type RowFormat } from '../report/rows.js';
 import { ExitCode, UsageError, type CommandSpec } from './command.js';
-import { INPUT_OPTIONS } from './common-options.js';
+import { INPUT_OPTIONS, SCOPE_OPTIONS } from './common-options.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
-import { parseTimeArg } from './time-args.js';
+import { scopeArgs } from './time-args.js';
 
 export const sessionsCommand: CommandSpec = {
   name: 'sessions',
@@ -11,9 +11,7 @@ export const sessionsCommand: CommandSpec = {
   summary: 'One record per session: ts, client, frontend, backend, server, status, termination, duration, upgraded, cause',
   options: {
     ...INPUT_OPTIONS,
-    since: { type: 'string', description: 'only sessions from this time' },
-    until: { type: 'string', description: 'only sessions before this time' },
-    backend: { type: 'string', description: 'only this backend' },
+    ...SCOPE_OPTIONS,
     format: { type: 'string', description: ROW_FORMATS.join(', '), default: 'jsonl' },
   },
   async run({ positionals, values }, io) {
@@ -21,12 +19,7 @@ export const sessionsCommand: CommandSpec = {
     if (!ROW_FORMATS.includes(format)) throw new UsageError(`--format takes ${ROW_FORMATS.join(', ')}`);
     const args = inputArgs(values);
     if (!args.db && positionals.length === 0) throw new UsageError('sessions needs log FILEs (or - for stdin), or --db FILE');
-    const now = new Date();
-    const scope = {
-      since: parseTimeArg(values['since'] as string | undefined, now, args.tz),
-      until: parseTimeArg(values['until'] as string | undefined, now, args.tz),
-      backend: (values['backend'] as string | undefined) ?? null,
-    };
+    const scope = scopeArgs(values, new Date(), args.tz);
     const store = await openStore(args);
     try {
       const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args), io) : false;

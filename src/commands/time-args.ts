@@ -12,6 +12,15 @@ const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_
 
 const toSql = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
+/** --since, --until and --backend as the scope every diagnosis takes. */
+export function scopeArgs(values: Record<string, string | boolean | string[] | undefined>, now: Date, tz?: string): { since: string | null; until: string | null; backend: string | null } {
+  return {
+    since: parseTimeArg(values['since'] as string | undefined, now, tz),
+    until: parseTimeArg(values['until'] as string | undefined, now, tz),
+    backend: typeof values['backend'] === 'string' ? values['backend'] : null,
+  };
+}
+
 export function parseTimeArg(value: string | undefined, now: Date, tz?: string): string | null {
   if (value === undefined || value === '') return null;
   const text = value.trim();
