@@ -56,3 +56,56 @@ describe('createLineParser', () => {
     expect(out.kind === 'session' && out.session.truncated).toBe(true);
   });
 });
+
+describe('hostile lines (ReDoS)', () => {
+  // Shapes that make naive patterns backtrack: long runs of separators a field scanner might retry on.
+  const shapes = [
+    (n: number) => `1.1.1.1:1 [${'/'.repeat(n)}`,
+    (n: number) => `${':'.repeat(n)} [22/Nov/2026:04:05:06.123] fe be/s 0/0/1 0 -- 0/0/0/0/0 0/0`,
+    (n: number) => `127.0.0.1:1 [22/Nov/2026:04:05:06.123] fe be/s 0/0/0/0/0 200 0 - - ---- 1/1/1/1/0 0/0 {${'|'.repeat(n)} "GET /`,
+    (n: number) => `Server be/${'a'.repeat(n)} is DOWN, reason: ${'x, '.repeat(n / 3)}`,
+    (n: number) => `<134>1 2026-11-22T03:37:05Z h p 1 - [${'x="\\]'.repeat(n / 5)} msg`,
+  ];
+
+  function perByte(line: string): number {
+    const parser = createLineParser({ timeZone: 'UTC' });
+    const rounds = Math.max(1, Math.floor(2_000_000 / line.length));
+    const t0 = performance.now();
+    for (let i = 0; i < rounds; i++) parser.parse(line);
+    return (performance.now() - t0) / (rounds * line.length);
+  }
+
+  it.each(shapes.map((s, i) => [i, s] as const))('shape %i: time per byte does not grow with the line (1 KB, 64 KB, 1 MB)', (_, shape) => {
+    const small = perByte(shape(1024));
+    const large = perByte(shape(1 << 20));
+    perByte(shape(64 * 1024));
+    // Linear parsing keeps the cost per byte flat; quadratic backtracking would multiply it by ~1000 here.
+    // The bound is loose on purpose: it catches super-linear growth, not a slow machine.
+    expect(large).toBeLessThan(Math.max(small, 1e-6) * 20);
+  });
+});
+
+describe('round trip on the conformance corpora', () => {
+  it('every line a stock format reads is read the same by that format given as a custom log-format', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const base = fileURLToPath(new URL('../../../shared/conformance/', import.meta.url));
+    const files = ['elastic-beats', 'elastic-integrations', 'haproxy_log_analysis', 'lnav'].flatMap((d) =>
+      readdirSync(base + d).filter((f) => /\.log$|\.0$/.test(f)).map((f) => `${base}${d}/${f}`),
+    );
+    const builtIn = createLineParser({ timeZone: 'UTC' });
+    const byFormat = new Map(STOCK_FORMATS.map((f) => [f.name, createLineParser({ timeZone: 'UTC', logFormats: [{ name: f.name, logFormat: f.logFormat }] })] as const));
+    let compared = 0;
+    for (const file of files) {
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        const a = builtIn.parse(line);
+        if (a.kind !== 'session') continue;
+        const snapshot = a.session.snapshot();
+        const b = byFormat.get(snapshot.format)!.parse(line);
+        expect(b.kind === 'session' && b.session.snapshot(), line).toEqual(snapshot);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(30);
+  });
+});
