@@ -12,7 +12,7 @@ import { readConfig } from '../../src/config/read-config.js';
 import { ALL_SCENARIOS, haproxyAvailable, runScenario, type ScenarioResult } from './lab/index.js';
 import { loadLog, observe } from './truth.js';
 
-const SCENARIOS = ['ws-httplog', 'ws-intervals', 'ws-tcplog', 'ws-clf', 'ws-custom', 'ws-httpslog', 'events'] as const;
+const SCENARIOS = ['ws-httplog', 'ws-intervals', 'ws-incidents', 'ws-tcplog', 'ws-clf', 'ws-custom', 'ws-httpslog', 'events'] as const;
 
 async function run(name: string): Promise<ScenarioResult & { logPath: string }> {
   const factory = (ALL_SCENARIOS as Record<string, (() => Parameters<typeof runScenario>[0]) | undefined>)[name];
@@ -60,6 +60,21 @@ describe('real HAProxy', () => {
     expect(byBackend['be_ws']!.share).toBeCloseTo(0.5, 2);
   });
 
+  it('ws-incidents: mass disconnect, reconnect storm and queueing are found', { timeout: 60_000 }, async () => {
+    const result = await run('ws-incidents');
+    const { db } = await loadLog(result.logPath, result.cfg, 'haproxy.cfg');
+    const a = await analyze(db, { since: null, until: null, backend: null }, readConfig(result.cfg, 'haproxy.cfg'));
+    db.close();
+    expect(a.details['mass-disconnects']?.[0]).toMatchObject({ backend: 'be_mass', server: 'm1', tunnels: 12, terminations: ['SD--'] });
+    expect(a.details['reconnect-storms']?.[0]).toMatchObject({ client_ip: '127.0.0.1', backend: 'be_ws' });
+    expect(Number(a.details['reconnect-storms']?.[0]?.['attempts'])).toBeGreaterThanOrEqual(25);
+    expect(a.details['queueing']?.map((q) => q['backend'])).toContain('be_queue');
+    const titles = a.findings.map((f) => f.title).join('\n');
+    expect(titles).toMatch(/12 tunnels of be_mass\/m1 closed within one second/);
+    expect(titles).toMatch(/Client 127\.0\.0\.1 opened \d+ WebSocket upgrades to be_ws in one minute/);
+    expect(titles).toMatch(/sessions queued on be_queue\/q1/);
+  });
+
   it('ws-httplog: the findings an operator needs, worst first', { timeout: 60_000 }, async () => {
     const result = await run('ws-httplog');
     const { db } = await loadLog(result.logPath, result.cfg, 'haproxy.cfg');
@@ -74,5 +89,11 @@ describe('real HAProxy', () => {
     expect(a.sticky.find((s) => s.backend === 'be_cookie')?.reasons['down_server']).toBeGreaterThan(0);
     expect(a.lint.map((l) => l.rule)).toContain('health-check-on-websocket-endpoint');
     expect(a.tunnels.map((t) => t.backend)).toContain('be_ws');
+    // Source persistence: be_src balances on the source and one of its servers was killed.
+    expect(a.sticky.find((s) => s.backend === 'be_src')).toMatchObject({ method: 'source' });
+    expect(a.sticky.find((s) => s.backend === 'be_src')!.misses).toBeGreaterThan(0);
+    // 429 from the rate limit on upgrades, and the upgrade sent without Connection: Upgrade.
+    expect(a.details['upgrade-denials']).toEqual([expect.objectContaining({ status: 429, count: 3 })]);
+    expect(a.details['upgrade-anomalies']?.map((r) => r['problem'])).toContain('connection-without-upgrade');
   });
 });

@@ -934,7 +934,55 @@ export function wsIntervalsScenario(): ScenarioConfig {
   };
 }
 
+// =====================================================================================
+// ws-incidents: what an operator looks for next. Twelve open tunnels of one server killed at
+// once (mass disconnect, SD--), one client reconnecting 25 times within a minute (reconnect
+// storm), and a server with maxconn 1 that makes upgrades wait in its queue.
+// =====================================================================================
+
+function incidentsCfg(ctx: CfgContext): string {
+  return wsHttplogCfg(ctx)
+    .replace('    use_backend be_ws if { path_beg /ws } || { path_beg /rl }', '    use_backend be_mass if { path_beg /mass }\n    use_backend be_queue if { path_beg /queue }\n    use_backend be_ws if { path_beg /ws } || { path_beg /rl }')
+    .concat(`
+backend be_mass
+    timeout tunnel 10s
+    server m1 127.0.0.1:${ctx.srv.mass}
+
+backend be_queue
+    timeout tunnel 10s
+    server q1 127.0.0.1:${ctx.srv.queue} maxconn 1
+`);
+}
+
+async function driveIncidents(lab: LabContext): Promise<void> {
+  const c = lab.client;
+  const tunnels = Array.from({ length: 12 }, () =>
+    c({ scenario: 'mass.killed', backend: 'be_mass', path: '/mass/feed', end: 'wait', maxMs: 4000, expected: exp(101, 'SD--', 'server.abort') }));
+  const queued = Array.from({ length: 3 }, () =>
+    c({ scenario: 'queue.waits', backend: 'be_queue', path: '/queue', messages: ['x'], holdMs: 300, expected: exp(101, '----', 'ok') }));
+  await lab.sleep(500);
+  await lab.killServer('mass', 'rst');
+  for (let i = 0; i < 25; i++) {
+    await c({ scenario: 'storm.reconnect', backend: 'be_ws', path: '/ws/chat', messages: ['hi'], expected: exp(101, '----', 'ok') });
+  }
+  await Promise.all([...tunnels, ...queued]);
+}
+
+export function wsIncidentsScenario(): ScenarioConfig {
+  const base = wsHttplogScenario();
+  return {
+    ...base,
+    name: 'ws-incidents',
+    servers: { ...base.servers, mass: { behaviour: 'echo' }, queue: { behaviour: 'echo' } },
+    cfg: incidentsCfg,
+    drive: driveIncidents,
+    maxMs: 20_000,
+    expectLines: [],
+  };
+}
+
 export const ALL_SCENARIOS: Record<string, () => ScenarioConfig> = {
+  'ws-incidents': wsIncidentsScenario,
   'ws-intervals': wsIntervalsScenario,
   'ws-httplog': wsHttplogScenario,
   events: eventsScenario,
