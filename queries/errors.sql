@@ -12,6 +12,9 @@ grouped AS (
 )
 SELECT g.status, g.cause, g.cause_confidence, g.backend, g.server, g.count, g.first, g.last, g.terminations,
   (SELECT list(r.raw ORDER BY r.line_no) FROM raw_lines r, unnest(g.samples) AS u(k)
-    WHERE r.source_id = k.source_id AND r.line_no = k.line_no) AS evidence
+    WHERE r.source_id = k.source_id AND r.line_no = k.line_no) AS evidence,
+  -- The server went DOWN around these failures (or tunnels were cut at once): a crash or a restart.
+  (SELECT count(*) FROM events e WHERE e.proxy = g.backend AND e.server = g.server AND e.kind IN ('server.down', 'check.failed')
+     AND e.ts BETWEEN g.first - INTERVAL 30 SECOND AND g.last + INTERVAL 30 SECOND) AS down_events_nearby
 FROM grouped g
 ORDER BY (g.status >= 500) DESC NULLS LAST, g.count DESC, g.cause, g.backend, g.server;

@@ -28,6 +28,8 @@ export interface ErrorGroup {
   last: string | null;
   terminations: string[];
   evidence: string[];
+  /** DOWN events or failed checks of that server within 30 s of these failures. */
+  down_events_nearby: number;
   advice: string;
 }
 
@@ -107,6 +109,7 @@ export async function analyze(db: Database, scope: Scope, config: HaproxyConfig 
     last: str(r['last']),
     terminations: list(r['terminations']),
     evidence: list(r['evidence']),
+    down_events_nearby: num(r['down_events_nearby']),
     advice: causeInfo(String(r['cause'])).advice,
   }));
 
@@ -188,7 +191,9 @@ export function buildFindings(a: Analysis): Finding[] {
     findings.push({
       severity,
       title: `${e.count} × ${e.status ?? '-'} ${info.title} on ${where}`,
-      detail: `${e.count} session(s) with cause ${e.cause} (termination ${e.terminations.join(', ')}) from ${e.first} to ${e.last}.${e.confidence === 'guess' ? ' Without a configuration, which timeout fired is a guess.' : ''}`,
+      detail: `${e.count} session(s) with cause ${e.cause} (termination ${e.terminations.join(', ')}) from ${e.first} to ${e.last}.` +
+        (e.confidence === 'guess' ? ' Without a configuration, which timeout fired is a guess.' : '') +
+        (e.down_events_nearby > 0 && e.cause.startsWith('server.') ? ` ${where} went DOWN or failed its check within 30 s of them: a crash or restart of that server.` : ''),
       advice: e.advice,
     });
   }

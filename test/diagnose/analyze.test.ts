@@ -137,6 +137,15 @@ describe('other diagnoses', () => {
     expect(result.errors[0]!.evidence).toHaveLength(3);
   });
 
+  it('says a crash or restart when 502 SH come right after the server went DOWN', async () => {
+    const down = 'Nov 22 04:00:03 lb haproxy[1]: Server be_ws/ws2 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 1 active and 0 backup servers left. 3 sessions active, 0 requeued, 0 remaining in queue.';
+    const hangups = Array.from({ length: 3 }, (_, i) => line({ port: 10 + i, at: 5000 + i, server: 'ws2', status: 502, term: 'SH--', timers: '0/0/1/-1/2' }));
+    const { result } = await run([line({ port: 1 }), down, ...hangups]);
+    const finding = result.findings.find((f) => f.title.includes('502 server closed before answering'));
+    expect(finding?.detail).toMatch(/be_ws\/ws2 went DOWN or failed its check within 30 s of them: a crash or restart/);
+    expect(result.errors.find((e) => e.cause === 'server.hangup')?.down_events_nearby).toBe(1);
+  });
+
   it('counts cookie persistence misses by reason', async () => {
     const lines = [
       ...Array.from({ length: 6 }, (_, i) => line({ port: 100 + i, term: '--VN' })),
