@@ -40,6 +40,8 @@ export interface IngestOptions extends LineParserOptions {
   readonly maxLineBytes?: number;
   /** Called after each batch, for progress and live refreshes. */
   readonly onProgress?: (totals: IngestTotals) => void;
+  /** Lines between commits of a plain input (default 250,000). */
+  readonly checkpointLines?: number;
 }
 
 /**
@@ -153,7 +155,7 @@ export async function ingestInputs(db: Database, paths: readonly string[], optio
         options.onProgress?.({ ...totals, linesRead: totals.linesRead + counts.lines });
         // Plain inputs commit as they go (bounded memory, resumable); a compressed one stays one transaction,
         // because its damage is only known at its end and then it is rolled back whole.
-        if (!result.compressed && counts.lines - committedLines >= CHECKPOINT_LINES) {
+        if (!result.compressed && counts.lines - committedLines >= (options.checkpointLines ?? CHECKPOINT_LINES)) {
           await store.checkpoint(sourceId, Math.max(skip, counts.lines), 0);
           committedLines = counts.lines;
         }

@@ -87,6 +87,32 @@ describe('followInputs', () => {
     expect(lines.rows[0]!['n']).toBe(8);
   });
 
+  it('a writer appends N numbered lines while the file is rotated again and again: exactly N are stored', async () => {
+    const path = join(dir, 'haproxy.log');
+    const N = 3000;
+    const numbered = (i: number) =>
+      `127.0.0.1:${10000 + i} [22/Nov/2026:04:05:${String(i % 60).padStart(2, '0')}.000] fe be_ws/ws1 0/0/1/2/100 101 10 - - ---- 1/1/1/1/0 0/0 "GET /ws HTTP/1.1"`;
+    writeFileSync(path, '');
+    const follower = await followInputs(db, [{ path, follow: true }], { windowMs: 3_600_000, flushMs: 100, pollMs: 20 });
+    for (let i = 0; i < N; i++) {
+      appendFileSync(path, numbered(i) + '\n');
+      if (i % 500 === 499) {
+        // logrotate by rename, a few more lines into the old file, then a new file.
+        renameSync(path, `${path}.${i}`);
+        appendFileSync(`${path}.${i}`, '');
+        writeFileSync(path, '');
+      }
+      if (i % 100 === 0) await sleep(5);
+    }
+    const count = async () => Number((await follower.exclusive(() => db.query('SELECT count(*) AS n FROM sessions'))).rows[0]!['n']);
+    await waitFor(async () => (await count()) >= N, 20_000);
+    await sleep(300);
+    follower.stop();
+    await follower.done;
+    const { rows } = await db.query('SELECT count(*) AS n, count(DISTINCT client_port) AS d FROM sessions');
+    expect(rows[0]).toEqual({ n: N, d: N });
+  });
+
   it('prunes rows older than the window, on the log clock', async () => {
     const old = SESSIONS[0]!.replace(/\[\d+\/\w+\/\d+:\d\d:\d\d:\d\d\.\d+\]/, '[22/Nov/2026:03:00:00.000]');
     const recent = SESSIONS[1]!.replace(/\[\d+\/\w+\/\d+:\d\d:\d\d:\d\d\.\d+\]/, '[22/Nov/2026:04:00:00.000]');

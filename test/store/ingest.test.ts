@@ -117,6 +117,29 @@ describe('ingest into DuckDB', () => {
     expect(t.rejects).toBe(tail.n);
   });
 
+  it('resumes after a crash: killed mid-ingest, the next run stores every line once', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const lines = Array.from({ length: 20_000 }, (_, i) => HTTP(i));
+    const path = file(lines.join('\n') + '\n');
+    const dbPath = join(dir, `crash-${n}.duckdb`);
+    const script = new URL('./fixtures/crash-during-ingest.ts', import.meta.url).pathname;
+    // Dies after 6 batches of 2048 lines: past several checkpoints (every 1000 lines), mid-transaction.
+    const killed = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, path, dbPath, '6']).then(() => null, (e: { signal?: string }) => e.signal);
+    expect(killed).toBe('SIGKILL');
+    const crashed = await openDatabase(dbPath);
+    const partial = Number((await crashed.query('SELECT count(*) AS n FROM sessions')).rows[0]!['n']);
+    const offset = Number((await crashed.query('SELECT lines FROM sources')).rows[0]!['lines']);
+    // What was committed is exactly what the offset says: rows and offset share the transaction.
+    expect(partial).toBe(offset);
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(lines.length);
+    const report = await ingestInputs(crashed, [path], { timeZone: 'UTC' });
+    expect(report.totals.linesSkipped).toBe(offset);
+    expect(await (async () => (await crashed.query('SELECT count(*) AS n, count(DISTINCT line_no) AS d, min(line_no) AS lo, max(line_no) AS hi FROM sessions')).rows[0])()).toEqual({ n: 20_000, d: 20_000, lo: 1, hi: 20_000 });
+    crashed.close();
+  });
+
   it('reports a missing file and still ingests the others', async () => {
     const report = await ingestInputs(db, [join(dir, 'nope.log'), file(HTTP(1))]);
     expect(report.inputs.map((i) => i.status)).toEqual(['missing', 'ok']);
