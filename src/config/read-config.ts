@@ -4,10 +4,13 @@
  * Defaults inheritance follows HAProxy 2.6: a proxy takes the last `defaults` section above it, or the
  * named one it says `from`; a named `defaults` may itself inherit `from` another.
  */
+import { tokenize } from '../parse/config-words.js';
 import { httplog } from '../parse/formats/httplog.js';
 import { clf } from '../parse/formats/clf.js';
 import { tcplog } from '../parse/formats/tcplog.js';
 import { httpslog } from '../parse/formats/httpslog.js';
+
+export { tokenize };
 
 export interface Where {
   readonly file: string;
@@ -85,35 +88,6 @@ export function parseTime(text: string): number | null {
   return Number(m[1]) * UNITS[m[2] ?? 'ms']!;
 }
 
-/** Splits a configuration line into words as HAProxy does: quotes, backslash escapes, `#` comments. */
-export function tokenize(line: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote = '';
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quote) {
-      if (ch === quote) quote = '';
-      else if (ch === '\\' && quote === '"' && i + 1 < line.length) word += line[++i];
-      else word += ch;
-      continue;
-    }
-    if (ch === '#') break;
-    if (ch === ' ' || ch === '\t') {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-      continue;
-    }
-    inWord = true;
-    if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '\\' && i + 1 < line.length) word += line[++i];
-    else word += ch;
-  }
-  if (inWord) words.push(word);
-  return words;
-}
 
 function emptyProxy(kind: Proxy['kind'], name: string, where: Where): Proxy {
   return {

@@ -5,6 +5,7 @@
  * (HAProxy declares them that way too). The scanner walks the line with indexOf and char codes only: no
  * regular expression touches the line, so no input can make it backtrack.
  */
+import { tokenize } from './config-words.js';
 import { LOG_FORMAT_VARIABLES, ValueKind, sampleName, sampleTarget, type CaptureSlots, type Target } from './log-format-variables.js';
 import type { SessionRecord } from './session-record.js';
 
@@ -44,21 +45,12 @@ export interface CompiledFormat {
 
 export class LogFormatError extends Error {}
 
-/** Undo the configuration-file quoting HAProxy applies before it reads a log-format string. */
+/**
+ * Undo the configuration-file quoting HAProxy applies before it reads a log-format string. Spaces between words
+ * are separators in a log-format, so joining the words with one space keeps its meaning.
+ */
 export function unquoteConfigString(raw: string): string {
-  let out = '';
-  let quote = '';
-  for (let i = 0; i < raw.length; i++) {
-    const ch = raw[i]!;
-    if (quote) {
-      if (ch === quote) quote = '';
-      else if (ch === '\\' && quote === '"' && i + 1 < raw.length) out += raw[++i];
-      else out += ch;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '\\' && i + 1 < raw.length) out += raw[++i];
-    else out += ch;
-  }
-  return out;
+  return tokenize(raw).join(' ');
 }
 
 interface Flags {
