@@ -24,7 +24,7 @@ export const analyzeCommand: CommandSpec = {
     const db = store.db;
     try {
       let problems = false;
-      if (positionals.length) problems = reportInputProblems(await ingestInto(store, positionals, args), io);
+      if (positionals.length) problems = reportInputProblems(await ingestInto(store, positionals, args, io), io);
       const analysis = await analyze(db, scope, store.config);
       io.out(formatAnalysis[format](analysis));
       return problems ? ExitCode.input : ExitCode.ok;

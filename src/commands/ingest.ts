@@ -18,7 +18,7 @@ export const ingestCommand: CommandSpec = {
     const store = await openStore(args);
     const db = store.db;
     try {
-      const report = await ingestInto(store, positionals, args);
+      const report = await ingestInto(store, positionals, args, io);
       const t = report.totals;
       if (format === 'json') io.out(JSON.stringify({ ...report, database: db.path }, null, 2) + '\n');
       else {

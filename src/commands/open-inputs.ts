@@ -86,7 +86,7 @@ export function configFrontendFormats(config: HaproxyConfig | null): Map<string,
   return map;
 }
 
-export async function ingestInto(store: Store, paths: readonly string[], args: InputArgs): Promise<IngestReport> {
+export async function ingestInto(store: Store, paths: readonly string[], args: InputArgs, io?: CommandIO): Promise<IngestReport> {
   const { db, config } = store;
   try {
     return await ingestInputs(db, paths, {
@@ -97,6 +97,7 @@ export async function ingestInto(store: Store, paths: readonly string[], args: I
       frontendFormats: configFrontendFormats(config),
       timeZone: args.tz,
       maxLineBytes: args.maxLineBytes,
+      stdin: io?.stdin,
     });
   } catch (error) {
     if (error instanceof LogFormatError) throw new UsageError(`--log-format: ${error.message}`);

@@ -22,7 +22,7 @@ export const queryCommand: CommandSpec = {
     const db = store.db;
     try {
       let problems = false;
-      if (files.length) problems = reportInputProblems(await ingestInto(store, files, args), io);
+      if (files.length) problems = reportInputProblems(await ingestInto(store, files, args, io), io);
       // Typed SQL may not read or write files or change settings.
       await db.lockDown();
       let result;

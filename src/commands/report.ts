@@ -42,7 +42,7 @@ export const reportCommand: CommandSpec = {
     const scope = scopeArgs(values, now, args.tz);
     const store = await openStore(args);
     try {
-      const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args), io) : false;
+      const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args, io), io) : false;
       if (retain) await pruneBefore(store.db, retain);
       const data = await buildReport(store.db, { scope, compare: (compare as 'previous' | '7d' | undefined) ?? null, thresholds, config: store.config });
       const text = formatReport[format](data);

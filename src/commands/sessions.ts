@@ -22,7 +22,7 @@ export const sessionsCommand: CommandSpec = {
     const scope = scopeArgs(values, new Date(), args.tz);
     const store = await openStore(args);
     try {
-      const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args), io) : false;
+      const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args, io), io) : false;
       await prepareDiagnoses(store.db);
       const rows = await runQuery(store.db, 'session-list', scope);
       io.out(formatRows[format]({ columns: ['ts', 'client_ip', 'client_port', 'frontend', 'backend', 'server', 'status', 'termination', 'tt_ms', 'upgraded', 'cause'], rows }));

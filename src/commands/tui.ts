@@ -27,7 +27,7 @@ export const tuiCommand: CommandSpec = {
     const store = await openStore(args);
     const db = store.db;
     try {
-      const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args), io) : false;
+      const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args, io), io) : false;
       const source = createScreenSource(db, { config: store.config, windowMs: null, backend: typeof values['backend'] === 'string' ? values['backend'] : null });
       const { runScreens } = await import('../ui/run-screens.js');
       try {

@@ -42,6 +42,8 @@ export interface IngestOptions extends LineParserOptions {
   readonly onProgress?: (totals: IngestTotals) => void;
   /** Lines between commits of a plain input (default 250,000). */
   readonly checkpointLines?: number;
+  /** What '-' reads. */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 /**
@@ -102,7 +104,7 @@ export async function ingestInputs(db: Database, paths: readonly string[], optio
     let sourceId = -1;
     let committedLines = 0;
     try {
-      for await (const batch of readLines(path, result, { maxLineBytes: options.maxLineBytes })) {
+      for await (const batch of readLines(path, result, { maxLineBytes: options.maxLineBytes, stdin: options.stdin })) {
         if (sourceId < 0) {
           const fpBytes = head ? Math.min(head.length, FINGERPRINT_BYTES) : 0;
           sourceId = await store.openSource(path, result.compressed, head && fpBytes ? hashPrefix(head, fpBytes) : null, fpBytes, match);

@@ -51,6 +51,8 @@ export interface InputResult {
 
 export interface ReadOptions {
   readonly maxLineBytes?: number;
+  /** The stream '-' stands for (the CLI passes the process's stdin). */
+  readonly stdin?: NodeJS.ReadableStream;
   /** For tests: the size of the chunks read from files. */
   readonly highWaterMark?: number;
 }
@@ -66,7 +68,12 @@ function describe(error: unknown): string {
 /** Opens `path` ('-' is stdin) and reports whether it is gzip, by its first two bytes. */
 async function openBytes(path: string, options: ReadOptions, result: InputResult): Promise<Readable | null> {
   if (path === '-') {
-    const stdin = process.stdin;
+    const stdin = options.stdin;
+    if (!stdin) {
+      result.status = 'unreadable';
+      result.message = '-: no standard input to read';
+      return null;
+    }
     const first = (await readFirstChunk(stdin)) ?? Buffer.alloc(0);
     const gzip = first.length >= 2 && first[0] === GZIP_MAGIC_0 && first[1] === GZIP_MAGIC_1;
     result.compressed = gzip;

@@ -17,7 +17,8 @@ const SLOT_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
 
 export function localTimeZoneName(): string {
-  return process.env['TZ'] || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  // Node's Intl already follows the TZ environment variable.
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
 /** Throws RangeError for an unknown zone name (the CLI reports it as a usage error). */
