@@ -77,6 +77,9 @@ async function isCompressedFile(path: string): Promise<boolean> {
     const b = Buffer.alloc(2);
     const { bytesRead } = await handle.read(b, 0, 2, 0);
     return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } catch {
+    // A directory or an unreadable file: readLines reports it in one line.
+    return false;
   } finally {
     await handle.close();
   }

@@ -39,6 +39,18 @@ describe('wsdiag CLI', () => {
     }
   });
 
+  it.each([
+    ['a directory as input', ['ingest', '/tmp'], /is a directory/],
+    ['a database in a missing folder', ['ingest', 'samples/ws-tcplog.log', '--db', '/nonexistent/dir/x.duckdb'], /cannot open database/],
+    ['a report written onto a directory', ['report', 'samples/ws-tcplog.log', '--out', '/tmp'], /cannot write \/tmp/],
+    ['a missing configuration', ['analyze', 'samples/ws-tcplog.log', '--config', '/nonexistent.cfg'], /nonexistent\.cfg: no such file/],
+  ])('exits 2 on %s, in one line', async (_, args, message) => {
+    const r = await wsdiag(...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+  });
+
   it('exits 2 on a missing input, in one line', async () => {
     const r = await wsdiag('ingest', join(dir, 'missing.log'));
     expect(r.code).toBe(2);
