@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hasProgram, skipWithout } from '../helpers/tools.js';
 import { lintConfig } from '../../src/config/lint-config.js';
 import { readConfig } from '../../src/config/read-config.js';
 
@@ -10,6 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'wsdiag-lint-'));
 let cert = '';
 
 beforeAll(() => {
+  if (!hasProgram('openssl')) return;
   // A self-signed certificate so that the `ssl crt` bind below is a configuration HAProxy accepts.
   const key = join(dir, 'key.pem');
   const crt = join(dir, 'crt.pem');
@@ -77,7 +79,7 @@ function haproxyAccepts(text: string): void {
 }
 
 describe('lintConfig', () => {
-  it('the test configurations are valid for HAProxy', () => {
+  it.skipIf(skipWithout('haproxy', 'openssl'))('the test configurations are valid for HAProxy', () => {
     haproxyAccepts(BAD(cert));
     haproxyAccepts(GOOD);
   });

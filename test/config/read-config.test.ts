@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { skipWithout } from '../helpers/tools.js';
 import { parseTime, readConfig, tokenize, tunnelTimeout } from '../../src/config/read-config.js';
 
 const CFG = `
@@ -45,7 +46,7 @@ backend be_http
 `;
 
 describe('the configurations of these tests', () => {
-  it('are accepted by real HAProxy (haproxy -c)', () => {
+  it.skipIf(skipWithout('haproxy', 'openssl'))('are accepted by real HAProxy (haproxy -c)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wsdiag-cfg-'));
     const key = join(dir, 'key.pem');
     const crt = join(dir, 'crt.pem');

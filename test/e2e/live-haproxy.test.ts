@@ -11,6 +11,7 @@ import { analyze } from '../../src/diagnose/analyze.js';
 import { readConfig } from '../../src/config/read-config.js';
 import { ALL_SCENARIOS, haproxyAvailable, runScenario, type ScenarioResult } from './lab/index.js';
 import { loadLog, observe } from './truth.js';
+import { skipWithout } from '../helpers/tools.js';
 
 const SCENARIOS = ['ws-httplog', 'ws-intervals', 'ws-incidents', 'ws-tcplog', 'ws-clf', 'ws-custom', 'ws-httpslog', 'events'] as const;
 
@@ -23,7 +24,7 @@ async function run(name: string): Promise<ScenarioResult & { logPath: string }> 
   return { ...result, logPath };
 }
 
-describe('real HAProxy', () => {
+describe.skipIf(skipWithout('haproxy'))('real HAProxy', () => {
   it('is installed (CI installs it)', () => {
     expect(haproxyAvailable()).toBe(true);
   });

