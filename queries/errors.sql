@@ -7,7 +7,8 @@ WITH s AS (SELECT * FROM session_causes($since, $until, $backend) WHERE cause <>
 grouped AS (
   SELECT status, cause, cause_confidence, backend, server, count(*) AS count, min(ts) AS first, max(ts) AS last,
     list(DISTINCT termination ORDER BY termination) AS terminations,
-    list(struct_pack(source_id := source_id, line_no := line_no) ORDER BY ts, source_id, line_no) [1:3] AS samples
+    -- The first three lines only: a list of every session of a large group would not fit in memory.
+    min_by(struct_pack(source_id := source_id, line_no := line_no), (epoch_ms(ts), source_id, line_no), 3) AS samples
   FROM s GROUP BY ALL
 )
 SELECT g.status, g.cause, g.cause_confidence, g.backend, g.server, g.count, g.first, g.last, g.terminations,

@@ -25,5 +25,6 @@ export async function runQuery(db: Database, name: string, scope: Scope, extra: 
 
 /** Defines the macros every diagnosis reads from (session_causes). */
 export async function prepareDiagnoses(db: Database): Promise<void> {
+  await db.allowAnalysisMemory();
   for (const q of loadQueries().values()) if (q.kind === 'setup') await db.run(q.sql);
 }

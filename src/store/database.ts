@@ -25,10 +25,18 @@ export interface Database {
   query(sql: string, params?: Record<string, SqlValue>): Promise<QueryResult>;
   /** Forbid file and network access and further configuration changes (before running typed SQL). */
   lockDown(): Promise<void>;
+  /**
+   * Diagnoses over a large archive need more memory than a bounded ingest: raise DuckDB's limit (it spills to
+   * disk beyond it). Call before lockDown.
+   */
+  allowAnalysisMemory(): Promise<void>;
   close(): void;
 }
 
 export class StoreError extends Error {}
+
+/** Ingest runs in bounded memory (256 MB for DuckDB); analysis of a large archive gets this much. */
+const ANALYSIS_MEMORY = '4GB';
 
 /** DuckDB values → JSON-safe values: BIGINT within 2^53 as numbers, timestamps as ISO-8601 UTC strings. */
 function toPlain(value: DuckDBValue): SqlValue {
@@ -84,11 +92,18 @@ export async function openDatabase(path: string | null, options: { readonly memo
     return { columns, rows };
   }
 
+  let analysisMemory = false;
   return {
     path: location,
     connection,
     run,
     query,
+    async allowAnalysisMemory() {
+      if (analysisMemory) return;
+      analysisMemory = true;
+      // After lockDown the configuration is frozen; the limit then stays as it was.
+      await connection.run(`SET memory_limit = '${ANALYSIS_MEMORY}'`).catch(() => undefined);
+    },
     async lockDown() {
       await connection.run('SET enable_external_access = false');
       await connection.run('SET lock_configuration = true');
