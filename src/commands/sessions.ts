@@ -1,5 +1,5 @@
-import { prepareDiagnoses, runQuery } from '../diagnose/run-query.js';
-import { formatRows, ROW_FORMATS, type RowFormat } from '../report/rows.js';
+import { prepareDiagnoses, runQuery, streamQuery } from '../diagnose/run-query.js';
+import { formatRows, ROW_FORMATS, STREAMING_ROWS, type RowFormat } from '../report/rows.js';
 import { ExitCode, UsageError, type CommandSpec } from './command.js';
 import { INPUT_OPTIONS, SCOPE_OPTIONS } from './common-options.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
@@ -24,8 +24,15 @@ export const sessionsCommand: CommandSpec = {
     try {
       const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args, io), io) : false;
       await prepareDiagnoses(store.db);
-      const rows = await runQuery(store.db, 'session-list', scope);
-      io.out(formatRows[format]({ columns: ['ts', 'client_ip', 'client_port', 'frontend', 'backend', 'server', 'status', 'termination', 'tt_ms', 'upgraded', 'cause'], rows }));
+      const columns = ['ts', 'client_ip', 'client_port', 'frontend', 'backend', 'server', 'status', 'termination', 'tt_ms', 'upgraded', 'cause'];
+      const streaming = STREAMING_ROWS[format];
+      if (streaming) {
+        // jsonl and csv go out as DuckDB produces them: an archive of any size in constant memory.
+        io.out(streaming.head(columns));
+        for await (const rows of streamQuery(store.db, 'session-list', scope)) io.out(streaming.rows({ columns, rows }));
+      } else {
+        io.out(formatRows[format]({ columns, rows: await runQuery(store.db, 'session-list', scope) }));
+      }
       return problems ? ExitCode.input : ExitCode.ok;
     } finally {
       store.db.close();

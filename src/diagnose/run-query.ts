@@ -23,6 +23,16 @@ export async function runQuery(db: Database, name: string, scope: Scope, extra: 
   return [...(await db.query(query.sql, params)).rows];
 }
 
+/** A diagnosis whose result may be as large as the input (the session list), in batches. */
+export async function* streamQuery(db: Database, name: string, scope: Scope): AsyncGenerator<Row[]> {
+  const query: QueryFile | undefined = loadQueries().get(name);
+  if (!query) throw new Error(`no query named ${name} in queries/`);
+  const values: Record<string, SqlValue> = { ...QUERY_DEFAULTS, ...scope };
+  const params: Record<string, SqlValue> = {};
+  for (const p of query.params) params[p] = values[p] ?? null;
+  for await (const batch of db.stream(query.sql, params)) yield [...batch.rows];
+}
+
 /** Defines the macros every diagnosis reads from (session_causes). */
 export async function prepareDiagnoses(db: Database): Promise<void> {
   await db.allowAnalysisMemory();

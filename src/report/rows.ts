@@ -30,6 +30,15 @@ function table(result: QueryResult): string {
   return out.join('\n') + '\n';
 }
 
+/** Formats that can be written batch by batch (header first for csv). */
+export const STREAMING_ROWS: Partial<Record<RowFormat, { head: (columns: readonly string[]) => string; rows: (result: QueryResult) => string }>> = {
+  jsonl: { head: () => '', rows: (result) => result.rows.map((r) => JSON.stringify(r)).join('\n') + (result.rows.length ? '\n' : '') },
+  csv: {
+    head: (columns) => columns.map((c) => csvCell(c)).join(',') + '\n',
+    rows: (result) => result.rows.map((r) => result.columns.map((c) => csvCell(r[c] ?? null)).join(',') + '\n').join(''),
+  },
+};
+
 export const formatRows: Record<RowFormat, (result: QueryResult) => string> = {
   table,
   json: (result) => JSON.stringify(result.rows, null, 2) + '\n',

@@ -23,6 +23,8 @@ export interface Database {
   readonly connection: DuckDBConnection;
   run(sql: string, params?: Record<string, SqlValue>): Promise<void>;
   query(sql: string, params?: Record<string, SqlValue>): Promise<QueryResult>;
+  /** The result in batches of rows as DuckDB produces them: constant memory however many rows there are. */
+  stream(sql: string, params?: Record<string, SqlValue>): AsyncGenerator<QueryResult>;
   /** Forbid file and network access and further configuration changes (before running typed SQL). */
   lockDown(): Promise<void>;
   /**
@@ -93,11 +95,29 @@ export async function openDatabase(path: string | null, options: { readonly memo
   }
 
   let analysisMemory = false;
+  async function* stream(sql: string, params?: Record<string, SqlValue>): AsyncGenerator<QueryResult> {
+    const result = params && Object.keys(params).length
+      ? await connection.stream(sql, params as Record<string, DuckDBValue>)
+      : await connection.stream(sql);
+    const columns = result.columnNames();
+    for await (const batch of result.yieldRows()) {
+      yield {
+        columns,
+        rows: batch.map((values) => {
+          const row: Row = {};
+          columns.forEach((c, i) => (row[c] = toPlain(values[i] ?? null)));
+          return row;
+        }),
+      };
+    }
+  }
+
   return {
     path: location,
     connection,
     run,
     query,
+    stream,
     async allowAnalysisMemory() {
       if (analysisMemory) return;
       analysisMemory = true;

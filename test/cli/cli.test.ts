@@ -69,6 +69,18 @@ describe('wsdiag CLI', () => {
     expect(csv.stdout).toBe('backend,status\nbe_ws,101\n');
   });
 
+  it('sessions streams jsonl and csv with the same records as the materialized json', async () => {
+    const args = ['sessions', 'samples/ws-httplog.log', '--config', 'samples/ws-httplog.cfg'];
+    const json = JSON.parse((await wsdiag(...args, '--format', 'json')).stdout) as Record<string, unknown>[];
+    const jsonl = (await wsdiag(...args, '--format', 'jsonl')).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const csv = (await wsdiag(...args, '--format', 'csv')).stdout.trim().split('\n');
+    expect(json).toHaveLength(45);
+    expect(jsonl).toEqual(json);
+    expect(csv[0]).toBe('ts,client_ip,client_port,frontend,backend,server,status,termination,tt_ms,upgraded,cause');
+    expect(csv).toHaveLength(46);
+    expect(Object.keys(json[0]!)).toEqual(['ts', 'client_ip', 'client_port', 'frontend', 'backend', 'server', 'status', 'termination', 'tt_ms', 'upgraded', 'cause']);
+  });
+
   it('never lets logged escape sequences reach the terminal', async () => {
     const r = await wsdiag('query', 'SELECT uri FROM sessions', LOG);
     expect(r.code).toBe(0);
