@@ -12,7 +12,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { isEvidence as IsEvidence } from '../src/ingest/ingest-inputs.js';
+import type { isEvidence as IsEvidence } from '../src/ingest/store-line.js';
 import type { InputResult, readLines as ReadLines } from '../src/input/read-lines.js';
 import type { createLineParser as CreateLineParser } from '../src/parse/parse-line.js';
 
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
 
   const { readLines } = await built<{ readLines: typeof ReadLines }>('input/read-lines.js');
   const { createLineParser } = await built<{ createLineParser: typeof CreateLineParser }>('parse/parse-line.js');
-  const { isEvidence } = await built<{ isEvidence: typeof IsEvidence }>('ingest/ingest-inputs.js');
+  const { isEvidence } = await built<{ isEvidence: typeof IsEvidence }>('ingest/store-line.js');
 
   const t0 = performance.now();
   const result: InputResult = { status: 'ok', message: null, compressed: false, bytes: 0, lines: 0, fragment: null };

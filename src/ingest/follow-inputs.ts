@@ -11,11 +11,11 @@ import { isUtf8 } from 'node:buffer';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { LineNote } from '../input/read-lines.js';
-import { createLineParser, RejectReason, type LineParserOptions } from '../parse/parse-line.js';
+import { createLineParser, type LineParserOptions } from '../parse/parse-line.js';
 import type { Database } from '../store/database.js';
 import { IngestStore, type IngestTotals } from '../store/ingest-store.js';
 import { createSerializer } from '../store/serializer.js';
-import { isEvidence } from './ingest-inputs.js';
+import { storeLine } from './store-line.js';
 
 export interface FollowInput {
   /** A file, or '-' for the stream given as `stdin`. */
@@ -195,37 +195,8 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
     for (const pending of lines) {
       const lineNo = ++input.lines;
       counts.linesRead++;
-      const line = pending.text;
-      if (pending.issue === 'too_long') {
-        store.addReject(input.sourceId, lineNo, Number.NaN, RejectReason.tooLong, `line longer than ${cap} bytes; the first bytes are kept`, line, null);
-        counts.rejects++;
-        continue;
-      }
-      const outcome = parser.parse(line);
-      const bytes = pending.bytes;
-      if (outcome.kind !== 'blank' && !Number.isNaN(outcome.tsMs) && (latestTsMs === null || outcome.tsMs > latestTsMs)) latestTsMs = outcome.tsMs;
-      switch (outcome.kind) {
-        case 'blank':
-          counts.blank++;
-          break;
-        case 'session':
-          store.addSession(
-            outcome.session,
-            { sourceId: input.sourceId, lineNo, tsMs: outcome.tsMs, host: outcome.envelope.host, pid: outcome.envelope.pid, invalidUtf8: bytes !== null },
-            bytes !== null || isEvidence(outcome.session) ? line : null,
-            bytes,
-          );
-          counts.sessions++;
-          break;
-        case 'event':
-          store.addEvent(input.sourceId, lineNo, outcome.tsMs, outcome.envelope.host, outcome.envelope.pid, outcome.event, bytes, line);
-          counts.events++;
-          break;
-        case 'reject':
-          store.addReject(input.sourceId, lineNo, outcome.tsMs, outcome.reason, outcome.detail, line, bytes);
-          counts.rejects++;
-          break;
-      }
+      const outcome = storeLine(store, parser, counts, input.sourceId, lineNo, pending.text, pending.issue, pending.bytes, cap);
+      if (outcome && outcome.kind !== 'blank' && !Number.isNaN(outcome.tsMs) && (latestTsMs === null || outcome.tsMs > latestTsMs)) latestTsMs = outcome.tsMs;
     }
   }
 

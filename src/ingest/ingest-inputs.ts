@@ -5,11 +5,11 @@
  */
 import { stat } from 'node:fs/promises';
 import { FINGERPRINT_BYTES, hashPrefix, readHead } from '../input/fingerprint.js';
-import { readLines, type InputResult, type LineNote } from '../input/read-lines.js';
+import { DEFAULT_MAX_LINE_BYTES, isGzipMagic, readLines, type InputResult, type LineNote } from '../input/read-lines.js';
 import { createLineParser, RejectReason, type LineParserOptions } from '../parse/parse-line.js';
-import type { SessionRecord } from '../parse/session-record.js';
 import type { Database } from '../store/database.js';
 import { IngestStore, type IngestTotals, type KnownSource } from '../store/ingest-store.js';
+import { storeLine } from './store-line.js';
 
 /** Lines between commits of a plain (uncompressed) input. */
 const CHECKPOINT_LINES = 250_000;
@@ -46,19 +46,6 @@ export interface IngestOptions extends LineParserOptions {
   readonly stdin?: NodeJS.ReadableStream;
 }
 
-/**
- * A session worth keeping the raw line of, as evidence: anything but a clean success. Clean sessions are
- * fully described by their typed columns; keeping every raw line would double the store.
- */
-export function isEvidence(rec: SessionRecord): boolean {
-  const term = rec.termination;
-  if (rec.truncated || term === null) return true;
-  if (term.charCodeAt(0) !== 45 /* - */ || term.charCodeAt(1) !== 45) return true;
-  if (term.length === 4 && (term[2] !== 'N' && term[2] !== '-' && term[2] !== 'V')) return true;
-  const status = rec.status;
-  return !Number.isNaN(status) && status >= 400;
-}
-
 async function matchKnown(path: string, compressed: boolean, known: readonly KnownSource[]): Promise<{ head: Buffer | null; match: KnownSource | null }> {
   if (path === '-') return { head: null, match: null };
   const head = await readHead(path, compressed);
@@ -76,7 +63,7 @@ async function isCompressedFile(path: string): Promise<boolean> {
   try {
     const b = Buffer.alloc(2);
     const { bytesRead } = await handle.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    return isGzipMagic(b.subarray(0, bytesRead));
   } catch {
     // A directory or an unreadable file: readLines reports it in one line.
     return false;
@@ -93,6 +80,7 @@ export async function ingestInputs(db: Database, paths: readonly string[], optio
     inputs: [...paths], linesRead: 0, linesSkipped: 0, linesRolledBack: 0, sessions: 0, events: 0, rejects: 0, blank: 0, bytes: 0, status: 'ok',
   };
   const reports: InputReport[] = [];
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
 
   for (const path of paths) {
     const mtime = path === '-' ? undefined : await stat(path).then((s) => s.mtime, () => undefined);
@@ -107,7 +95,7 @@ export async function ingestInputs(db: Database, paths: readonly string[], optio
     let sourceId = -1;
     let committedLines = 0;
     try {
-      for await (const batch of readLines(path, result, { maxLineBytes: options.maxLineBytes, stdin: options.stdin })) {
+      for await (const batch of readLines(path, result, { maxLineBytes, stdin: options.stdin })) {
         if (sourceId < 0) {
           const fpBytes = head ? Math.min(head.length, FINGERPRINT_BYTES) : 0;
           sourceId = await store.openSource(path, result.compressed, head && fpBytes ? hashPrefix(head, fpBytes) : null, fpBytes, match);
@@ -122,40 +110,8 @@ export async function ingestInputs(db: Database, paths: readonly string[], optio
             counts.skipped++;
             continue;
           }
-          const line = lines[i]!;
           const note = notes.get(i);
-          if (note?.issue === 'too_long') {
-            store.addReject(sourceId, lineNo, Number.NaN, RejectReason.tooLong, `line longer than ${options.maxLineBytes ?? 65536} bytes; the first bytes are kept`, line, null);
-            counts.rejects++;
-            continue;
-          }
-          const outcome = parser.parse(line);
-          const bytes = note?.issue === 'invalid_utf8' ? note.bytes : null;
-          switch (outcome.kind) {
-            case 'blank':
-              counts.blank++;
-              break;
-            case 'session': {
-              const rec = outcome.session;
-              const env = outcome.envelope;
-              store.addSession(
-                rec,
-                { sourceId, lineNo, tsMs: outcome.tsMs, host: env.host, pid: env.pid, invalidUtf8: bytes !== null },
-                bytes !== null || isEvidence(rec) ? line : null,
-                bytes,
-              );
-              counts.sessions++;
-              break;
-            }
-            case 'event':
-              store.addEvent(sourceId, lineNo, outcome.tsMs, outcome.envelope.host, outcome.envelope.pid, outcome.event, bytes, line);
-              counts.events++;
-              break;
-            case 'reject':
-              store.addReject(sourceId, lineNo, outcome.tsMs, outcome.reason, outcome.detail, line, bytes);
-              counts.rejects++;
-              break;
-          }
+          storeLine(store, parser, counts, sourceId, lineNo, lines[i]!, note?.issue ?? null, note?.issue === 'invalid_utf8' ? note.bytes : null, maxLineBytes);
         }
         options.onProgress?.({ ...totals, linesRead: totals.linesRead + counts.lines });
         // Plain inputs commit as they go (bounded memory, resumable); a compressed one stays one transaction,

@@ -57,8 +57,10 @@ export interface ReadOptions {
   readonly highWaterMark?: number;
 }
 
-const GZIP_MAGIC_0 = 0x1f;
-const GZIP_MAGIC_1 = 0x8b;
+/** Gzip is recognised by its first two bytes, whatever the file is called. */
+export function isGzipMagic(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
 
 function describe(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
@@ -75,7 +77,7 @@ async function openBytes(path: string, options: ReadOptions, result: InputResult
       return null;
     }
     const first = (await readFirstChunk(stdin)) ?? Buffer.alloc(0);
-    const gzip = first.length >= 2 && first[0] === GZIP_MAGIC_0 && first[1] === GZIP_MAGIC_1;
+    const gzip = isGzipMagic(first);
     result.compressed = gzip;
     const rest = Readable.from(chain(first, stdin));
     return gzip ? rest.pipe(createGunzip()) : rest;
@@ -91,7 +93,7 @@ async function openBytes(path: string, options: ReadOptions, result: InputResult
     }
     const head = Buffer.alloc(2);
     const { bytesRead } = await handle.read(head, 0, 2, 0);
-    result.compressed = bytesRead === 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
+    result.compressed = isGzipMagic(head.subarray(0, bytesRead));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     result.status = code === 'ENOENT' ? 'missing' : 'unreadable';
