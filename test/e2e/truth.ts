@@ -40,10 +40,13 @@ export async function observe(db: Database, t: Truth): Promise<Observed> {
     const { rows } = await db.query('SELECT kind, reason FROM events WHERE client_port = $port', { port: t.clientPort });
     return { expected: { kind: 'connection.error', reason: t.expected.errorLog }, actual: [...rows] };
   }
-  const { rows } = await db.query(
+  const { rows: byPort } = await db.query(
     'SELECT status, termination, cause, backend, logasap FROM session_causes(NULL, NULL, NULL) WHERE client_port = $port',
     { port: t.clientPort },
   );
+  // Linux hands one ephemeral port to concurrent connections with different destinations (4-tuples differ),
+  // so clients of two frontends can share a port: then the backend tells them apart.
+  const rows = byPort.length > 1 ? byPort.filter((r) => r['backend'] === t.backend) : byPort;
   if (rows.length !== 1) return { expected: { sessions: 1 }, actual: { sessions: rows.length } };
   const logasap = rows[0]!['logasap'] === true;
   const cause = logasap && t.expected.termination.startsWith('-') ? 'logged-early' : (LOG_CANNOT_TELL[t.scenario]?.cause ?? t.expected.cause);

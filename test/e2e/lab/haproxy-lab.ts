@@ -124,11 +124,16 @@ export async function startHaproxy(opts: {
   lineCollector(proc.stderr!, stderr, t0, notify);
   let exitedFlag = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    proc.on('exit', (code, signal) => {
+    proc.on('exit', () => {
       exitedFlag = true;
       notify();
-      // give the pipes a moment to drain
-      setTimeout(() => resolve({ code, signal }), 50);
+    });
+    // 'close' comes after 'exit' once stdout and stderr are drained: resolving on 'exit' (plus a fixed pause)
+    // lost the last log line when a loaded CI machine read the pipe late.
+    proc.on('close', (code, signal) => {
+      exitedFlag = true;
+      notify();
+      resolve({ code, signal });
     });
   });
   const killTimer = setTimeout(() => {
@@ -594,7 +599,9 @@ export function checkTruth(lines: string[], truth: Truth[]): TruthCheck[] {
     byPort.set(f.clientPort, arr);
   });
   return truth.map((t) => {
-    const hits = byPort.get(t.clientPort) ?? [];
+    const onPort = byPort.get(t.clientPort) ?? [];
+    // Concurrent clients of different frontends may share an ephemeral port: the backend tells them apart.
+    const hits = onPort.length > 1 ? onPort.filter((h) => h.f.backend === t.backend) : onPort;
     if (hits.length === 0) {
       const ok = t.expected.termination === 'none';
       return { truth: t, lineNo: null, found: null, ok, ...(ok ? {} : { problem: 'no log line for this port' }) };
