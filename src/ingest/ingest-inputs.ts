@@ -5,11 +5,12 @@
  */
 import { stat } from 'node:fs/promises';
 import { FINGERPRINT_BYTES, hashPrefix, readHead } from '../input/fingerprint.js';
-import { DEFAULT_MAX_LINE_BYTES, isGzipMagic, readLines, type InputResult, type LineNote } from '../input/read-lines.js';
-import { createLineParser, RejectReason, type LineParserOptions } from '../parse/parse-line.js';
+import { DEFAULT_MAX_LINE_BYTES, isGzipMagic, type InputResult } from '../input/read-lines.js';
+import { RejectReason, type LineParserOptions } from '../parse/parse-line.js';
 import type { Database } from '../store/database.js';
 import { IngestStore, type IngestTotals, type KnownSource } from '../store/ingest-store.js';
-import { storeLine } from './store-line.js';
+import { parseInWorker } from './parse-in-worker.js';
+import { newInputResult, runParseJob, type ParseJob } from './parse-job.js';
 
 /** Lines between commits of a plain (uncompressed) input. */
 const CHECKPOINT_LINES = 250_000;
@@ -44,6 +45,11 @@ export interface IngestOptions extends LineParserOptions {
   readonly checkpointLines?: number;
   /** What '-' reads. */
   readonly stdin?: NodeJS.ReadableStream;
+  /**
+   * Where files are read and parsed: on a worker thread (the default; the main thread only stores) or on the
+   * main thread. Standard input is always read on the main thread.
+   */
+  readonly parseOn?: 'worker' | 'main';
 }
 
 async function matchKnown(path: string, compressed: boolean, known: readonly KnownSource[]): Promise<{ head: Buffer | null; match: KnownSource | null }> {
@@ -75,17 +81,29 @@ async function isCompressedFile(path: string): Promise<boolean> {
 export async function ingestInputs(db: Database, paths: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
   const started = new Date();
   const t0 = performance.now();
-  const store = await IngestStore.open(db);
+  const store = await IngestStore.open(db, { parsingElsewhere: options.parseOn !== 'main' });
+  try {
+    return await ingestWith(store, paths, options, started, t0);
+  } finally {
+    await store.release();
+  }
+}
+
+async function ingestWith(store: IngestStore, paths: readonly string[], options: IngestOptions, started: Date, t0: number): Promise<IngestReport> {
   const totals: IngestTotals = {
     inputs: [...paths], linesRead: 0, linesSkipped: 0, linesRolledBack: 0, sessions: 0, events: 0, rejects: 0, blank: 0, bytes: 0, status: 'ok',
   };
   const reports: InputReport[] = [];
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const parserOptions: LineParserOptions = {
+    ...(options.logFormats ? { logFormats: options.logFormats } : {}),
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    ...(options.frontendFormats ? { frontendFormats: options.frontendFormats } : {}),
+  };
 
   for (const path of paths) {
     const mtime = path === '-' ? undefined : await stat(path).then((s) => s.mtime, () => undefined);
-    const parser = createLineParser({ ...options, referenceDate: options.referenceDate ?? mtime });
-    const result: InputResult = { status: 'ok', message: null, compressed: false, bytes: 0, lines: 0, fragment: null };
+    const result = newInputResult();
     const compressed = path !== '-' && (await isCompressedFile(path));
     const { head, match } = await matchKnown(path, compressed, await store.knownSources());
     const skip = match?.lines ?? 0;
@@ -94,29 +112,31 @@ export async function ingestInputs(db: Database, paths: readonly string[], optio
     await store.begin();
     let sourceId = -1;
     let committedLines = 0;
+    const job: ParseJob = {
+      path,
+      parser: { ...parserOptions, referenceDate: options.referenceDate ?? mtime },
+      maxLineBytes,
+      skip,
+      names: store.nameEntries(),
+    };
     try {
-      for await (const batch of readLines(path, result, { maxLineBytes, stdin: options.stdin })) {
+      const batches = path === '-' || options.parseOn === 'main' ? runParseJob(job, result, options.stdin) : parseInWorker(job, result);
+      for await (const batch of batches) {
         if (sourceId < 0) {
           const fpBytes = head ? Math.min(head.length, FINGERPRINT_BYTES) : 0;
-          sourceId = await store.openSource(path, result.compressed, head && fpBytes ? hashPrefix(head, fpBytes) : null, fpBytes, match);
+          sourceId = await store.openSource(path, batch.compressed, head && fpBytes ? hashPrefix(head, fpBytes) : null, fpBytes, match);
         }
-        const notes = new Map<number, LineNote>();
-        for (const note of batch.notes) notes.set(note.index, note);
-        const lines = batch.lines;
-        for (let i = 0; i < lines.length; i++) {
-          const lineNo = batch.firstLineNo + i;
-          counts.lines++;
-          if (lineNo <= skip) {
-            counts.skipped++;
-            continue;
-          }
-          const note = notes.get(i);
-          storeLine(store, parser, counts, sourceId, lineNo, lines[i]!, note?.issue ?? null, note?.issue === 'invalid_utf8' ? note.bytes : null, maxLineBytes);
-        }
+        store.addEncoded(batch, sourceId);
+        counts.lines += batch.lines;
+        counts.skipped += batch.skipped;
+        counts.sessions += batch.counts.sessions;
+        counts.events += batch.counts.events;
+        counts.rejects += batch.counts.rejects;
+        counts.blank += batch.counts.blank;
         options.onProgress?.({ ...totals, linesRead: totals.linesRead + counts.lines });
         // Plain inputs commit as they go (bounded memory, resumable); a compressed one stays one transaction,
         // because its damage is only known at its end and then it is rolled back whole.
-        if (!result.compressed && counts.lines - committedLines >= (options.checkpointLines ?? CHECKPOINT_LINES)) {
+        if (!batch.compressed && counts.lines - committedLines >= (options.checkpointLines ?? CHECKPOINT_LINES)) {
           await store.checkpoint(sourceId, Math.max(skip, counts.lines), 0);
           committedLines = counts.lines;
         }

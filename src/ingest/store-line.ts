@@ -4,14 +4,22 @@
  */
 import type { LineIssue } from '../input/read-lines.js';
 import { RejectReason, type LineParser, type ParseOutcome } from '../parse/parse-line.js';
+import type { EventRecord } from '../parse/formats/events.js';
 import type { SessionRecord } from '../parse/session-record.js';
-import type { IngestStore } from '../store/ingest-store.js';
+import type { SessionMeta } from '../store/session-columns.js';
 
 export interface LineCounts {
   sessions: number;
   events: number;
   rejects: number;
   blank: number;
+}
+
+/** Where storeLine puts rows: the store itself, or a batch encoded for it on the ingest worker. */
+export interface LineSink {
+  addSession(rec: SessionRecord, meta: SessionMeta, evidence: string | null, bytes: Uint8Array | null): void;
+  addEvent(sourceId: number, lineNo: number, tsMs: number, host: string | null, pid: number, e: EventRecord, bytes: Uint8Array | null, raw: string): void;
+  addReject(sourceId: number, lineNo: number, tsMs: number, reason: string, detail: string | null, raw: string, bytes: Uint8Array | null): void;
 }
 
 /**
@@ -32,7 +40,7 @@ export function isEvidence(rec: SessionRecord): boolean {
  * or one whose exact bytes were not UTF-8). Returns the parse outcome, or null for a line over the cap.
  */
 export function storeLine(
-  store: IngestStore,
+  store: LineSink,
   parser: LineParser,
   counts: LineCounts,
   sourceId: number,

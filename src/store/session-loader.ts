@@ -1,109 +1,34 @@
 /**
- * Bulk load of sessions through DuckDB's Appender, one data chunk (2048 rows) at a time. Numbers go into
- * the chunk's typed arrays directly; names become ids (see schema.ts). The caller decides when rows become
- * visible (flush) and owns the transaction.
+ * Bulk load of sessions into `session_rows`, one DuckDB data chunk (2048 rows) per encoded batch. Each number
+ * column goes to DuckDB in one copy; a text column costs one native call per non-null value and its nulls are
+ * written as one validity mask (node-api's per-value setItem, nulls included, was the largest cost of the
+ * ingest). The caller decides when rows become visible (flush) and owns the transaction.
  */
-import {
-  DOUBLE, DuckDBDataChunk, INTEGER, VARCHAR,
-  type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBVector,
-} from '@duckdb/node-api';
+import ddb from '@duckdb/node-bindings';
+import { DOUBLE, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import type { SessionRecord } from '../parse/session-record.js';
-import { ABSENT, SESSION_COLUMNS, SessionFlag, type SessionColumn } from './schema.js';
-
-const CHUNK_ROWS = 2048;
-
-/** Low-cardinality strings → stable ids, persisted in `names`. */
-export class NameDictionary {
-  private readonly ids = new Map<string, number>();
-  private pending: [number, string][] = [];
-  /** Names handed out since the last commit: a rollback takes them back. */
-  private uncommitted: string[] = [];
-  private nextId = 1;
-
-  load(rows: readonly { id: number; value: string }[]): void {
-    for (const { id, value } of rows) {
-      this.ids.set(value, id);
-      if (id >= this.nextId) this.nextId = id + 1;
-    }
-  }
-
-  idOf(value: string | null): number {
-    if (value === null) return ABSENT;
-    let id = this.ids.get(value);
-    if (id === undefined) {
-      id = this.nextId++;
-      this.ids.set(value, id);
-      this.pending.push([id, value]);
-      this.uncommitted.push(value);
-    }
-    return id;
-  }
-
-  takePending(): [number, string][] {
-    const out = this.pending;
-    this.pending = [];
-    return out;
-  }
-
-  commit(): void {
-    this.uncommitted = [];
-  }
-
-  /** Forget the names added since the last commit (their rows were rolled back). */
-  rollback(): void {
-    for (const value of this.uncommitted) this.ids.delete(value);
-    this.uncommitted = [];
-    this.pending = [];
-  }
-}
+import type { NameDictionary } from './name-dictionary.js';
+import { SESSION_COLUMNS } from './schema.js';
+import {
+  DOUBLE_COLUMNS, INT_COLUMNS, SESSION_BATCH_ROWS, SessionEncoder, TEXT_COLUMNS,
+  type EncodedSessions, type SessionMeta,
+} from './session-columns.js';
 
 const TYPES: Record<string, DuckDBType> = { INTEGER, DOUBLE, VARCHAR };
-const COLUMN_INDEX = Object.fromEntries(SESSION_COLUMNS.map(([c], i) => [c, i])) as Record<SessionColumn, number>;
-
-/** IPv4 dotted quad → signed 32-bit integer, or ABSENT. */
-export function ipv4ToInt(ip: string | null): number {
-  if (ip === null) return ABSENT;
-  let value = 0;
-  let part = -1;
-  let dots = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 46) {
-      if (part < 0 || dots === 3) return ABSENT;
-      value = value * 256 + part;
-      part = -1;
-      dots++;
-    } else if (c >= 48 && c <= 57) {
-      part = (part < 0 ? 0 : part * 10) + (c - 48);
-      if (part > 255) return ABSENT;
-    } else return ABSENT;
-  }
-  if (dots !== 3 || part < 0) return ABSENT;
-  return (value * 256 + part) | 0;
-}
-
-const int = (n: number): number => (Number.isNaN(n) ? ABSENT : n > 2147483647 ? 2147483647 : Math.trunc(n));
-
-interface Columns {
-  readonly ints: (Int32Array | null)[];
-  readonly doubles: (Float64Array | null)[];
-  readonly vectors: DuckDBVector[];
-}
-
-export interface SessionMeta {
-  readonly sourceId: number;
-  readonly lineNo: number;
-  readonly tsMs: number;
-  readonly host: string | null;
-  readonly pid: number;
-  readonly invalidUtf8: boolean;
-}
+const columnIndex = (column: string): number => SESSION_COLUMNS.findIndex(([c]) => c === column);
+const INT_AT = INT_COLUMNS.map(columnIndex);
+const DOUBLE_AT = DOUBLE_COLUMNS.map(columnIndex);
+const TEXT_AT = TEXT_COLUMNS.map(columnIndex);
+const SOURCE_ID = INT_COLUMNS.indexOf('source_id') * SESSION_BATCH_ROWS;
 
 export class SessionLoader {
-  private readonly types = SESSION_COLUMNS.map(([, t]) => TYPES[t]!);
-  private chunk: DuckDBDataChunk | undefined;
-  private columns!: Columns;
-  private row = 0;
+  /**
+   * One native chunk, reused: a new chunk per batch is freed only when V8 collects its small JS wrapper,
+   * which a mostly idle JS heap does late, so native memory would grow with the input.
+   */
+  private readonly chunk = DuckDBDataChunk.create(SESSION_COLUMNS.map(([, t]) => TYPES[t]!), SESSION_BATCH_ROWS);
+  private readonly validity = new Uint8Array(SESSION_BATCH_ROWS / 8);
+  private readonly encoder: SessionEncoder;
   rowsAppended = 0;
 
   constructor(
@@ -111,132 +36,86 @@ export class SessionLoader {
     private readonly namesAppender: DuckDBAppender,
     private readonly names: NameDictionary,
   ) {
-    this.newChunk();
+    this.encoder = new SessionEncoder(names);
   }
 
   static async create(connection: DuckDBConnection, names: NameDictionary): Promise<SessionLoader> {
     return new SessionLoader(await connection.createAppender('session_rows'), await connection.createAppender('names'), names);
   }
 
-  /**
-   * One native chunk, reused: a new chunk per 2048 rows is freed only when V8 collects its small JS wrapper,
-   * which a mostly idle JS heap does late, so native memory would grow with the input.
-   */
-  private newChunk(): void {
-    if (this.chunk) {
-      this.chunk.reset();
-      this.chunk.rowCount = CHUNK_ROWS;
-    } else this.chunk = DuckDBDataChunk.create(this.types, CHUNK_ROWS);
-    const chunk = this.chunk;
-    const vectors: DuckDBVector[] = [];
-    const ints: (Int32Array | null)[] = [];
-    const doubles: (Float64Array | null)[] = [];
-    for (let c = 0; c < this.types.length; c++) {
-      const vector = chunk.getColumnVector(c);
-      vectors.push(vector);
-      // Numbers are written straight into the vector's typed array; flush() hands it to DuckDB in one call.
-      const items = (vector as unknown as { items?: unknown }).items;
-      ints.push(items instanceof Int32Array && items.length >= CHUNK_ROWS ? items : null);
-      doubles.push(items instanceof Float64Array && items.length >= CHUNK_ROWS ? items : null);
-    }
-    this.columns = { ints, doubles, vectors };
-    this.row = 0;
-  }
-
-  private setInt(column: SessionColumn, value: number): void {
-    const c = COLUMN_INDEX[column];
-    const items = this.columns.ints[c];
-    if (items) items[this.row] = value;
-    else this.columns.vectors[c]!.setItem(this.row, value as never);
-  }
-
-  private setDouble(column: SessionColumn, value: number): void {
-    const c = COLUMN_INDEX[column];
-    const items = this.columns.doubles[c];
-    if (items) items[this.row] = value;
-    else this.columns.vectors[c]!.setItem(this.row, value as never);
-  }
-
-  private setText(column: SessionColumn, value: string | null): void {
-    this.columns.vectors[COLUMN_INDEX[column]]!.setItem(this.row, value as never);
-  }
-
+  /** One session parsed on this thread. */
   add(rec: SessionRecord, meta: SessionMeta): void {
-    const names = this.names;
-    this.setInt('source_id', meta.sourceId);
-    this.setInt('line_no', meta.lineNo);
-    this.setDouble('ts_ms', meta.tsMs);
-    this.setInt('format_id', names.idOf(rec.format));
-    this.setInt('host_id', names.idOf(meta.host));
-    this.setInt('pid', int(meta.pid));
-    const ip4 = ipv4ToInt(rec.clientIp);
-    this.setInt('client_ip4', ip4);
-    this.setInt('client_ip_id', ip4 === ABSENT ? names.idOf(rec.clientIp) : ABSENT);
-    this.setInt('client_port', int(rec.clientPort));
-    this.setInt('frontend_id', names.idOf(rec.frontend));
-    this.setInt('backend_id', names.idOf(rec.backend));
-    this.setInt('server_id', names.idOf(rec.server));
-    this.setInt('t_request', int(rec.timeRequest));
-    this.setInt('t_queue', int(rec.timeQueue));
-    this.setInt('t_connect', int(rec.timeConnect));
-    this.setInt('t_response', int(rec.timeResponse));
-    this.setInt('t_active', int(rec.timeActive));
-    this.setInt('t_total', int(rec.timeTotal));
-    this.setInt('status', int(rec.status));
-    this.setDouble('bytes_read', rec.bytesRead);
-    this.setInt('termination_id', names.idOf(rec.termination));
-    this.setInt('actconn', int(rec.actconn));
-    this.setInt('feconn', int(rec.feconn));
-    this.setInt('beconn', int(rec.beconn));
-    this.setInt('srvconn', int(rec.srvconn));
-    this.setInt('retries', int(rec.retries));
-    this.setInt('srv_queue', int(rec.srvQueue));
-    this.setInt('backend_queue', int(rec.backendQueue));
-    this.setInt('method_id', names.idOf(rec.method));
-    this.setInt('version_id', names.idOf(rec.httpVersion));
-    this.setInt('upgrade_id', names.idOf(rec.upgrade));
-    this.setInt('connection_id', names.idOf(rec.connection));
-    this.setInt('req_cookie_id', names.idOf(rec.requestCookie));
-    this.setInt('res_cookie_id', names.idOf(rec.responseCookie));
-    this.setInt(
-      'flags',
-      (rec.ssl ? SessionFlag.ssl : 0) | (rec.logasap ? SessionFlag.logasap : 0) | (rec.redispatched ? SessionFlag.redispatched : 0) |
-        (rec.truncated ? SessionFlag.truncated : 0) | (meta.invalidUtf8 ? SessionFlag.invalidUtf8 : 0),
-    );
-    this.setText('uri', rec.uri);
-    this.setText('req_headers', rec.requestHeaders);
-    this.setText('res_headers', rec.responseHeaders);
-    this.setText('extra', extraJson(rec));
-    if (++this.row === CHUNK_ROWS) this.appendChunk();
+    if (this.encoder.add(rec, meta)) this.append(this.encoder.take());
   }
 
-  private appendChunk(): void {
-    if (this.row === 0) return;
+  /**
+   * Appends a batch encoded elsewhere (the ingest worker), after any rows added here. Its names must have been
+   * adopted into this loader's dictionary; rows encoded without a source id get `sourceId`.
+   */
+  appendEncoded(batch: EncodedSessions, sourceId: number): void {
+    this.drainEncoder();
+    batch.ints.fill(sourceId, SOURCE_ID, SOURCE_ID + batch.rows);
+    this.append(batch);
+  }
+
+  private drainEncoder(): void {
+    if (this.encoder.rows > 0) this.append(this.encoder.take());
+  }
+
+  private append(batch: EncodedSessions): void {
+    const rows = batch.rows;
+    if (rows === 0) return;
     const pending = this.names.takePending();
     for (const [id, value] of pending) {
       this.namesAppender.appendInteger(id);
       this.namesAppender.appendVarchar(value);
       this.namesAppender.endRow();
     }
-    // New names must be in `names` before rows that use them; most chunks bring none.
+    // New names must be in `names` before rows that use them; most batches bring none.
     if (pending.length) this.namesAppender.flushSync();
-    for (const vector of this.columns.vectors) vector.flush();
-    const chunk = this.chunk!;
-    chunk.rowCount = this.row;
+
+    const chunk = this.chunk;
+    ddb.data_chunk_reset(chunk.chunk);
+    chunk.rowCount = rows;
+    const raw = chunk.chunk;
+    for (let k = 0; k < INT_AT.length; k++) {
+      ddb.copy_data_to_vector(ddb.data_chunk_get_vector(raw, INT_AT[k]!), 0, batch.ints.buffer, batch.ints.byteOffset + k * SESSION_BATCH_ROWS * 4, rows * 4);
+    }
+    for (let k = 0; k < DOUBLE_AT.length; k++) {
+      ddb.copy_data_to_vector(ddb.data_chunk_get_vector(raw, DOUBLE_AT[k]!), 0, batch.doubles.buffer, batch.doubles.byteOffset + k * SESSION_BATCH_ROWS * 8, rows * 8);
+    }
+    const validity = this.validity;
+    for (let k = 0; k < TEXT_AT.length; k++) {
+      const vector = ddb.data_chunk_get_vector(raw, TEXT_AT[k]!);
+      const values = batch.texts[k]!;
+      validity.fill(0);
+      let nulls = 0;
+      for (let r = 0; r < rows; r++) {
+        const value = values[r];
+        if (value === null || value === undefined) nulls++;
+        else {
+          ddb.vector_assign_string_element(vector, r, value);
+          validity[r >> 3]! |= 1 << (r & 7);
+        }
+      }
+      if (nulls > 0) {
+        ddb.vector_ensure_validity_writable(vector);
+        ddb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, Math.ceil(rows / 8));
+      }
+    }
     this.appender.appendDataChunk(chunk);
-    this.rowsAppended += this.row;
-    this.newChunk();
+    this.rowsAppended += rows;
   }
 
   /** Makes every added row visible to queries on this connection. */
   flush(): void {
-    this.appendChunk();
+    this.drainEncoder();
     this.appender.flushSync();
   }
 
   /** Drops the rows added since the last flush (their transaction is being rolled back). */
   discard(): void {
-    this.newChunk();
+    this.encoder.discard();
     this.appender.clear();
     this.namesAppender.clear();
     this.names.rollback();
@@ -246,23 +125,4 @@ export class SessionLoader {
     this.appender.closeSync();
     this.namesAppender.closeSync();
   }
-}
-
-/** Fields only some formats carry, as a JSON object, or null (most lines: no VARCHAR cost). */
-function extraJson(rec: SessionRecord): string | null {
-  let extra: Record<string, string | number> | null = rec.extras ? { ...rec.extras } : null;
-  const put = (key: string, value: string | number | null): void => {
-    if (value === null || (typeof value === 'number' && Number.isNaN(value))) return;
-    (extra ??= {})[key] = value;
-  };
-  put('t_handshake_ms', rec.timeHandshake);
-  put('t_idle_ms', rec.timeIdle);
-  put('bytes_uploaded', rec.bytesUploaded);
-  put('unique_id', rec.uniqueId);
-  put('ssl_version', rec.sslVersion);
-  put('ssl_cipher', rec.sslCipher);
-  put('sni', rec.sni);
-  put('alpn', rec.alpn);
-  put('backend_error', rec.backendError);
-  return extra ? JSON.stringify(extra) : null;
 }

@@ -1,0 +1,107 @@
+/**
+ * A batch of read lines → the rows they become, encoded for the store: sessions as columns (typed arrays that
+ * move between threads without a copy), events, rejects and evidence lines as plain values. The same code runs
+ * on the ingest worker and, for stdin, on the main thread, so both paths count and store every line alike.
+ */
+import type { LineBatch, LineNote } from '../input/read-lines.js';
+import type { EventRecord } from '../parse/formats/events.js';
+import type { LineParser } from '../parse/parse-line.js';
+import type { SessionRecord } from '../parse/session-record.js';
+import type { NameDictionary } from '../store/name-dictionary.js';
+import { SessionEncoder, type EncodedSessions, type SessionMeta } from '../store/session-columns.js';
+import { storeLine, type LineCounts, type LineSink } from './store-line.js';
+
+export interface EncodedEvent {
+  readonly lineNo: number;
+  readonly tsMs: number;
+  readonly host: string | null;
+  readonly pid: number;
+  readonly event: EventRecord;
+  readonly raw: string;
+  readonly bytes: Uint8Array | null;
+}
+
+export interface EncodedReject {
+  readonly lineNo: number;
+  readonly tsMs: number;
+  readonly reason: string;
+  readonly detail: string | null;
+  readonly raw: string;
+  readonly bytes: Uint8Array | null;
+}
+
+export interface EncodedEvidence {
+  readonly lineNo: number;
+  readonly raw: string;
+  readonly bytes: Uint8Array | null;
+}
+
+/** The rows of one batch of lines, in line order within each kind. */
+export interface EncodedLines {
+  /** Lines read in this batch, skipped ones (stored by an earlier run) included. */
+  readonly lines: number;
+  readonly skipped: number;
+  readonly counts: LineCounts;
+  /** Whether the input is gzip (known once its first bytes are read). */
+  readonly compressed: boolean;
+  /** Names the encoder handed out for these sessions, to adopt before storing them. */
+  readonly names: [number, string][];
+  readonly sessions: EncodedSessions[];
+  readonly evidence: EncodedEvidence[];
+  readonly events: EncodedEvent[];
+  readonly rejects: EncodedReject[];
+}
+
+/** Encodes line batches of one input; the parser and the name dictionary live as long as it. */
+export class LineEncoder implements LineSink {
+  private readonly sessions: SessionEncoder;
+  private out!: { sessions: EncodedSessions[]; evidence: EncodedEvidence[]; events: EncodedEvent[]; rejects: EncodedReject[] };
+
+  constructor(
+    private readonly parser: LineParser,
+    private readonly names: NameDictionary,
+    private readonly maxLineBytes: number,
+    /** Lines an earlier run already stored (the resume offset): counted, not parsed. */
+    private readonly skip: number,
+  ) {
+    this.sessions = new SessionEncoder(names);
+  }
+
+  encode(batch: LineBatch, compressed: boolean): EncodedLines {
+    this.out = { sessions: [], evidence: [], events: [], rejects: [] };
+    const counts: LineCounts = { sessions: 0, events: 0, rejects: 0, blank: 0 };
+    const notes = new Map<number, LineNote>();
+    for (const note of batch.notes) notes.set(note.index, note);
+    const lines = batch.lines;
+    let skipped = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const lineNo = batch.firstLineNo + i;
+      if (lineNo <= this.skip) {
+        skipped++;
+        continue;
+      }
+      const note = notes.get(i);
+      storeLine(this, this.parser, counts, 0, lineNo, lines[i]!, note?.issue ?? null, note?.issue === 'invalid_utf8' ? note.bytes : null, this.maxLineBytes);
+    }
+    if (this.sessions.rows > 0) this.out.sessions.push(this.sessions.take());
+    return { lines: lines.length, skipped, counts, compressed, names: this.names.takePending(), ...this.out };
+  }
+
+  addSession(rec: SessionRecord, meta: SessionMeta, evidence: string | null, bytes: Uint8Array | null): void {
+    if (this.sessions.add(rec, meta)) this.out.sessions.push(this.sessions.take());
+    if (evidence !== null) this.out.evidence.push({ lineNo: meta.lineNo, raw: evidence, bytes });
+  }
+
+  addEvent(_sourceId: number, lineNo: number, tsMs: number, host: string | null, pid: number, event: EventRecord, bytes: Uint8Array | null, raw: string): void {
+    this.out.events.push({ lineNo, tsMs, host, pid, event, raw, bytes });
+  }
+
+  addReject(_sourceId: number, lineNo: number, tsMs: number, reason: string, detail: string | null, raw: string, bytes: Uint8Array | null): void {
+    this.out.rejects.push({ lineNo, tsMs, reason, detail, raw, bytes });
+  }
+}
+
+/** The buffers of `lines` that can move to another thread instead of being copied. */
+export function transferables(lines: EncodedLines): ArrayBuffer[] {
+  return lines.sessions.flatMap((s) => [s.ints.buffer, s.doubles.buffer]);
+}

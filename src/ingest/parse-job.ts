@@ -1,0 +1,32 @@
+/**
+ * Reads and encodes one input, wherever it runs: on the ingest worker (files) or on the main thread (stdin, or
+ * where no worker can start). Yields encoded batches; `result` says how the input ended once they are done.
+ */
+import { readLines, type InputResult } from '../input/read-lines.js';
+import { createLineParser, type LineParserOptions } from '../parse/parse-line.js';
+import { NameDictionary } from '../store/name-dictionary.js';
+import { LineEncoder, type EncodedLines } from './encode-lines.js';
+
+/** Everything a parse job needs; structured-cloneable, so it can be a worker's workerData. */
+export interface ParseJob {
+  readonly path: string;
+  readonly parser: LineParserOptions;
+  readonly maxLineBytes: number;
+  /** Lines an earlier run stored: counted as skipped. */
+  readonly skip: number;
+  /** The store's names as [id, value], so that ids handed out here extend the store's. */
+  readonly names: [number, string][];
+}
+
+export function newInputResult(): InputResult {
+  return { status: 'ok', message: null, compressed: false, bytes: 0, lines: 0, fragment: null };
+}
+
+export async function* runParseJob(job: ParseJob, result: InputResult, stdin?: NodeJS.ReadableStream): AsyncGenerator<EncodedLines> {
+  const names = new NameDictionary();
+  names.load(job.names);
+  const encoder = new LineEncoder(createLineParser(job.parser), names, job.maxLineBytes, job.skip);
+  for await (const batch of readLines(job.path, result, { maxLineBytes: job.maxLineBytes, ...(stdin ? { stdin } : {}) })) {
+    yield encoder.encode(batch, result.compressed);
+  }
+}
