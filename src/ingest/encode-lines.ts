@@ -103,5 +103,5 @@ export class LineEncoder implements LineSink {
 
 /** The buffers of `lines` that can move to another thread instead of being copied. */
 export function transferables(lines: EncodedLines): ArrayBuffer[] {
-  return lines.sessions.flatMap((s) => [s.ints.buffer, s.doubles.buffer]);
+  return lines.sessions.flatMap((s) => [s.ints.buffer, s.doubles.buffer, ...s.texts.map((t) => t.lengths.buffer)]);
 }

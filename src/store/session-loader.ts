@@ -87,14 +87,16 @@ export class SessionLoader {
     const validity = this.validity;
     for (let k = 0; k < TEXT_AT.length; k++) {
       const vector = ddb.data_chunk_get_vector(raw, TEXT_AT[k]!);
-      const values = batch.texts[k]!;
+      const { joined, lengths } = batch.texts[k]!;
       validity.fill(0);
       let nulls = 0;
+      let at = 0;
       for (let r = 0; r < rows; r++) {
-        const value = values[r];
-        if (value === null || value === undefined) nulls++;
+        const length = lengths[r]!;
+        if (length < 0) nulls++;
         else {
-          ddb.vector_assign_string_element(vector, r, value);
+          ddb.vector_assign_string_element(vector, r, joined.slice(at, at + length));
+          at += length;
           validity[r >> 3]! |= 1 << (r & 7);
         }
       }
