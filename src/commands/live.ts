@@ -1,5 +1,6 @@
 import { configLogFormats } from './open-inputs.js';
 import { followInputs, type FollowInput } from '../ingest/follow-inputs.js';
+import { nextRunDelay } from '../ingest/pacing.js';
 import { LogFormatError, unquoteConfigString } from '../parse/log-format.js';
 import { formatAnalysis } from '../report/analysis-formats.js';
 import { createScreenSource } from '../ui/screen-source.js';
@@ -94,10 +95,13 @@ export const liveCommand: CommandSpec = {
         let ended = false;
         void follower.done.then(() => (ended = true));
         try {
+          let tookMs = 0;
           while (!ended) {
-            await Promise.race([follower.done, new Promise((r) => setTimeout(r, intervalMs))]);
+            await Promise.race([follower.done, new Promise((r) => setTimeout(r, nextRunDelay(intervalMs, tookMs)))]);
             if (ended) break;
+            const started = Date.now();
             const data = await source.load();
+            tookMs = Date.now() - started;
             if (format === 'text') io.out(summaryLine(data));
             else io.out(diff(data.analysis.findings, data.analysis.summary.to));
           }

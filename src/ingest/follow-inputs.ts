@@ -15,6 +15,7 @@ import { createLineParser, type LineParserOptions } from '../parse/parse-line.js
 import type { Database } from '../store/database.js';
 import { IngestStore, type IngestTotals } from '../store/ingest-store.js';
 import { createSerializer } from '../store/serializer.js';
+import { nextRunDelay } from './pacing.js';
 import { storeLine } from './store-line.js';
 
 export interface FollowInput {
@@ -229,10 +230,17 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
     }
   }
 
-  /** Flush (rows become visible), record progress, prune what fell out of the window. */
-  const flushAndPrune = (): Promise<void> =>
+  let lastPruneAt = 0;
+  let pruneTookMs = 0;
+  /**
+   * Flush (rows become visible), record progress, prune what fell out of the window. Pruning scans the window,
+   * so it is paced (nextRunDelay) and rows may outlive the window by a few seconds; the last call always prunes.
+   */
+  const flushAndPrune = (final = false): Promise<void> =>
     exclusive(async () => {
       store.flush();
+      const started = Date.now();
+      const prune = final || started - lastPruneAt >= nextRunDelay(flushMs, pruneTookMs);
       for (const input of states) {
         if (input.sourceId < 0) continue;
         await db.run('UPDATE sources SET lines = $lines, bytes = $bytes, status = $status, message = $message WHERE source_id = $id', {
@@ -240,7 +248,7 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
           message: input.message, id: input.sourceId,
         });
       }
-      if (latestTsMs !== null) {
+      if (prune && latestTsMs !== null) {
         const cutoff = latestTsMs - options.windowMs;
         await db.run('DELETE FROM session_rows WHERE ts_ms < $cutoff', { cutoff });
         await db.run('DELETE FROM events WHERE ts < make_timestamp(CAST($cutoff * 1000 AS BIGINT))', { cutoff });
@@ -248,6 +256,10 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
         // Evidence lines whose session, event or reject is gone.
         await db.run(`DELETE FROM raw_lines r WHERE NOT EXISTS (SELECT 1 FROM session_rows s WHERE s.source_id = r.source_id AND s.line_no = r.line_no)
           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.source_id = r.source_id AND e.line_no = r.line_no)`);
+      }
+      if (prune) {
+        lastPruneAt = Date.now();
+        pruneTookMs = lastPruneAt - started;
       }
       rates.push({ at: now(), lines: counts.linesRead });
       if (rates.length > RATE_SAMPLES) rates.shift();
@@ -407,7 +419,7 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
     await Promise.race([readers, new Promise((r) => abort.signal.addEventListener('abort', r, { once: true }))]);
     if (!abort.signal.aborted) await storing;
     clearInterval(ticker);
-    await flushAndPrune();
+    await flushAndPrune(true);
     const totals: IngestTotals = {
       inputs: inputs.map((i) => i.path), linesRead: counts.linesRead, linesSkipped: 0, linesRolledBack: 0, sessions: counts.sessions,
       events: counts.events, rejects: counts.rejects, blank: counts.blank, bytes: stats().bytes,

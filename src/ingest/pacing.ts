@@ -1,0 +1,11 @@
+/**
+ * Live mode shares one DuckDB connection between storing lines and the work done for the screens (pruning the
+ * window, re-running the diagnoses). That work must not starve the input: after a run that took `tookMs`,
+ * the next waits at least LOAD_SHARE_FACTOR times as long, so it never takes more than a fifth of the time,
+ * however large the window grows. Below that, the usual interval applies.
+ */
+export const LOAD_SHARE_FACTOR = 4;
+
+export function nextRunDelay(intervalMs: number, tookMs: number): number {
+  return Math.max(intervalMs, LOAD_SHARE_FACTOR * tookMs);
+}
