@@ -7,49 +7,19 @@ import type { LineBatch, LineNote } from '../input/read-lines.js';
 import type { EventRecord } from '../parse/formats/events.js';
 import type { LineParser } from '../parse/parse-line.js';
 import type { SessionRecord } from '../parse/session-record.js';
+import type { EncodedEvent, EncodedEvidence, EncodedReject, EncodedRows } from '../store/ingest-store.js';
 import type { NameDictionary } from '../store/name-dictionary.js';
 import { SessionEncoder, type EncodedSessions, type SessionMeta } from '../store/session-columns.js';
 import { storeLine, type LineCounts, type LineSink } from './store-line.js';
 
-export interface EncodedEvent {
-  readonly lineNo: number;
-  readonly tsMs: number;
-  readonly host: string | null;
-  readonly pid: number;
-  readonly event: EventRecord;
-  readonly raw: string;
-  readonly bytes: Uint8Array | null;
-}
-
-export interface EncodedReject {
-  readonly lineNo: number;
-  readonly tsMs: number;
-  readonly reason: string;
-  readonly detail: string | null;
-  readonly raw: string;
-  readonly bytes: Uint8Array | null;
-}
-
-export interface EncodedEvidence {
-  readonly lineNo: number;
-  readonly raw: string;
-  readonly bytes: Uint8Array | null;
-}
-
-/** The rows of one batch of lines, in line order within each kind. */
-export interface EncodedLines {
+/** The rows of one batch of lines, and what the ingest counts of it. */
+export interface EncodedLines extends EncodedRows {
   /** Lines read in this batch, skipped ones (stored by an earlier run) included. */
   readonly lines: number;
   readonly skipped: number;
   readonly counts: LineCounts;
   /** Whether the input is gzip (known once its first bytes are read). */
   readonly compressed: boolean;
-  /** Names the encoder handed out for these sessions, to adopt before storing them. */
-  readonly names: [number, string][];
-  readonly sessions: EncodedSessions[];
-  readonly evidence: EncodedEvidence[];
-  readonly events: EncodedEvent[];
-  readonly rejects: EncodedReject[];
 }
 
 /** Encodes line batches of one input; the parser and the name dictionary live as long as it. */

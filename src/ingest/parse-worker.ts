@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { transferables } from './encode-lines.js';
 import { newInputResult, runParseJob, type ParseJob } from './parse-job.js';
 
-export const IN_FLIGHT = 32;
+const IN_FLIGHT = 32;
 
 async function main(): Promise<void> {
   const port = parentPort;

@@ -11,19 +11,40 @@ import { NameDictionary } from './name-dictionary.js';
 import type { EncodedSessions, SessionMeta } from './session-columns.js';
 import { SessionLoader } from './session-loader.js';
 
-/** Rows of a batch of lines encoded off the store (see ingest/encode-lines.ts), in the store's terms. */
+export interface EncodedEvent {
+  readonly lineNo: number;
+  readonly tsMs: number;
+  readonly host: string | null;
+  readonly pid: number;
+  readonly event: EventRecord;
+  readonly raw: string;
+  readonly bytes: Uint8Array | null;
+}
+
+export interface EncodedReject {
+  readonly lineNo: number;
+  readonly tsMs: number;
+  readonly reason: string;
+  readonly detail: string | null;
+  readonly raw: string;
+  readonly bytes: Uint8Array | null;
+}
+
+/** The raw text of a session kept as evidence (see raw_lines). */
+export interface EncodedEvidence {
+  readonly lineNo: number;
+  readonly raw: string;
+  readonly bytes: Uint8Array | null;
+}
+
+/** Rows of a batch of lines encoded off the store (see ingest/encode-lines.ts), in line order within each kind. */
 export interface EncodedRows {
+  /** Names the encoder handed out for these sessions, to adopt before storing them. */
   readonly names: readonly (readonly [number, string])[];
   readonly sessions: readonly EncodedSessions[];
-  readonly evidence: readonly { readonly lineNo: number; readonly raw: string; readonly bytes: Uint8Array | null }[];
-  readonly events: readonly {
-    readonly lineNo: number; readonly tsMs: number; readonly host: string | null; readonly pid: number;
-    readonly event: EventRecord; readonly raw: string; readonly bytes: Uint8Array | null;
-  }[];
-  readonly rejects: readonly {
-    readonly lineNo: number; readonly tsMs: number; readonly reason: string; readonly detail: string | null;
-    readonly raw: string; readonly bytes: Uint8Array | null;
-  }[];
+  readonly evidence: readonly EncodedEvidence[];
+  readonly events: readonly EncodedEvent[];
+  readonly rejects: readonly EncodedReject[];
 }
 
 export interface KnownSource {

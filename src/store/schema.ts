@@ -66,6 +66,13 @@ export const SESSION_COLUMNS = [
 
 export type SessionColumn = (typeof SESSION_COLUMNS)[number][0];
 
+/** The view's alias for each name column of session_rows: `fe.value` is the frontend's name. */
+const NAME_JOINS: Readonly<Record<string, SessionColumn>> = {
+  fmt: 'format_id', host: 'host_id', ip: 'client_ip_id', fe: 'frontend_id', be: 'backend_id', srv: 'server_id',
+  term: 'termination_id', meth: 'method_id', ver: 'version_id', upg: 'upgrade_id', conn: 'connection_id',
+  rqc: 'req_cookie_id', rsc: 'res_cookie_id',
+};
+
 const nullIf = (column: string): string => `NULLIF(r.${column}, ${ABSENT})`;
 const name = (alias: string): string => `${alias}.value`;
 
@@ -206,17 +213,5 @@ SELECT
   CAST(r.extra AS JSON) AS extra
 FROM session_rows r
 LEFT JOIN sources src ON src.source_id = r.source_id
-LEFT JOIN names fmt ON fmt.id = r.format_id
-LEFT JOIN names host ON host.id = r.host_id
-LEFT JOIN names ip ON ip.id = r.client_ip_id
-LEFT JOIN names fe ON fe.id = r.frontend_id
-LEFT JOIN names be ON be.id = r.backend_id
-LEFT JOIN names srv ON srv.id = r.server_id
-LEFT JOIN names term ON term.id = r.termination_id
-LEFT JOIN names meth ON meth.id = r.method_id
-LEFT JOIN names ver ON ver.id = r.version_id
-LEFT JOIN names upg ON upg.id = r.upgrade_id
-LEFT JOIN names conn ON conn.id = r.connection_id
-LEFT JOIN names rqc ON rqc.id = r.req_cookie_id
-LEFT JOIN names rsc ON rsc.id = r.res_cookie_id;
+${Object.entries(NAME_JOINS).map(([alias, column]) => `LEFT JOIN names ${alias} ON ${alias}.id = r.${column}`).join('\n')};
 `;

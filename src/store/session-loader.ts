@@ -75,7 +75,7 @@ export class SessionLoader {
     if (pending.length) this.namesAppender.flushSync();
 
     const chunk = this.chunk;
-    ddb.data_chunk_reset(chunk.chunk);
+    chunk.reset();
     chunk.rowCount = rows;
     const raw = chunk.chunk;
     for (let k = 0; k < INT_AT.length; k++) {

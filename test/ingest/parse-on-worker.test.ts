@@ -15,7 +15,10 @@ const SAMPLES = new URL('../../samples/', import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'wsdiag-worker-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Written once, on first use, and shared by the tests. */
+let mixed: string | undefined;
 function mixedFile(): string {
+  if (mixed) return mixed;
   const sampleLines = readdirSync(SAMPLES)
     .filter((name) => name.endsWith('.log'))
     .sort()
@@ -29,6 +32,7 @@ function mixedFile(): string {
   while (lines.length < 6500) lines.push(...sampleLines, ...hostile);
   const path = join(dir, 'mixed.log');
   writeFileSync(path, Buffer.from(lines.join('\n') + '\n', 'latin1'));
+  mixed = path;
   return path;
 }
 
