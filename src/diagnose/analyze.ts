@@ -6,7 +6,7 @@ import { lintConfig, type LintFinding } from '../config/lint-config.js';
 import type { HaproxyConfig } from '../config/read-config.js';
 import type { Database, Row, SqlValue } from '../store/database.js';
 import { causeInfo } from './advice.js';
-import { prepareDiagnoses, runQuery, type Scope } from './run-query.js';
+import { runQuery, withScopedCauses, type Scope } from './run-query.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -90,7 +90,10 @@ const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info
 const formatMs = (ms: number): string => (ms >= 60_000 && ms % 60_000 < 1000 ? `${Math.round(ms / 60_000)} min` : ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`);
 
 export async function analyze(db: Database, scope: Scope, config: HaproxyConfig | null = null): Promise<Analysis> {
-  await prepareDiagnoses(db);
+  return withScopedCauses(db, scope, () => runDiagnoses(db, scope, config));
+}
+
+async function runDiagnoses(db: Database, scope: Scope, config: HaproxyConfig | null): Promise<Analysis> {
   const [summaryRow] = await runQuery(db, 'summary', scope);
   const s = summaryRow ?? {};
   const summary = {

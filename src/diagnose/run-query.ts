@@ -38,3 +38,21 @@ export async function prepareDiagnoses(db: Database): Promise<void> {
   await db.allowAnalysisMemory();
   for (const q of loadQueries().values()) if (q.kind === 'setup') await db.run(q.sql);
 }
+
+/**
+ * Runs `fn` (several diagnoses over one scope) with session_causes evaluated once: every diagnosis reads that
+ * macro, and evaluating it (the sessions view's joins, the cause of every session) is most of each one's cost.
+ * The scope's rows are materialized in a temporary table and the macro reads it for the length of `fn`; the
+ * macro is then defined again and the table dropped. Every diagnosis run inside must use `scope`.
+ */
+export async function withScopedCauses<T>(db: Database, scope: Scope, fn: () => Promise<T>): Promise<T> {
+  await prepareDiagnoses(db);
+  await db.run('CREATE OR REPLACE TEMP TABLE scoped_causes AS FROM session_causes($since, $until, $backend)', { ...scope });
+  try {
+    await db.run('CREATE OR REPLACE TEMP MACRO session_causes(since_ts, until_ts, backend_name) AS TABLE FROM scoped_causes');
+    return await fn();
+  } finally {
+    await prepareDiagnoses(db);
+    await db.run('DROP TABLE IF EXISTS scoped_causes');
+  }
+}

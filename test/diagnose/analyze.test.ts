@@ -173,3 +173,23 @@ describe('other diagnoses', () => {
     expect(Object.keys(result)).toEqual(expect.arrayContaining(['summary', 'errors', 'disconnects', 'sticky', 'tunnels', 'events', 'findings']));
   });
 });
+
+describe('session_causes evaluated once per analysis', () => {
+  it('gives the same causes as the macro, then leaves the macro as it was and no table behind', async () => {
+    const lines = [
+      line({ port: 1, backend: 'be_a', status: 502, term: 'SH--' }),
+      line({ port: 2, backend: 'be_b', status: 101 }),
+      line({ port: 3, backend: 'be_b', status: 503, server: '<NOSRV>', term: 'SC--' }),
+    ];
+    const { db, result } = await run(lines);
+    expect(result.summary.sessions).toBe(3);
+    // A narrower scope after the analysis: the macro reads the sessions again, not the analysis' table.
+    const { rows } = await db.query("SELECT backend, cause FROM session_causes(NULL, NULL, 'be_b') ORDER BY client_port");
+    expect(rows).toEqual([{ backend: 'be_b', cause: 'ok' }, { backend: 'be_b', cause: 'no-server' }]);
+    const left = await db.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'scoped_causes'");
+    expect(left.rows[0]!['n']).toBe(0);
+    const scoped = await analyze(db, { since: null, until: null, backend: 'be_a' });
+    expect(scoped.summary.sessions).toBe(1);
+    expect(scoped.errors.map((e) => e.cause)).toEqual(['server.hangup']);
+  });
+});
