@@ -17,6 +17,7 @@ export function summaryLine(data: ScreenData): string {
   return [
     `${a.summary.to ?? '-'}`,
     live ? `lines ${live.linesRead} (${live.linesPerSecond.toFixed(1)}/s, lag ${seconds(live.lagMs)})` : null,
+    live?.heldMs != null ? `only the last ${seconds(live.heldMs)} held (row budget)` : null,
     `sessions ${a.summary.sessions} (${data.rates.sessionsPerSecond.toFixed(1)}/s), upgraded ${a.summary.upgrades}, 5xx ${fiveXX}, rejects ${a.summary.rejects}`,
     `findings ${bySeverity('critical')} critical, ${bySeverity('warning')} warning${top ? `; top: ${displayText(top.title)}` : ''}`,
   ].filter((x) => x !== null).join(' · ') + '\n';

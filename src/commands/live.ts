@@ -3,6 +3,8 @@ import { followInputs, type FollowInput } from '../ingest/follow-inputs.js';
 import { nextRunDelay } from '../ingest/pacing.js';
 import { LogFormatError, unquoteConfigString } from '../parse/log-format.js';
 import { formatAnalysis } from '../report/analysis-formats.js';
+import type { Database } from '../store/database.js';
+import { createSerializer } from '../store/serializer.js';
 import { createScreenSource } from '../ui/screen-source.js';
 import { ExitCode, UsageError, type CommandSpec } from './command.js';
 import { INPUT_OPTIONS } from './common-options.js';
@@ -26,6 +28,7 @@ export const liveCommand: CommandSpec = {
     ...INPUT_OPTIONS,
     follow: { type: 'string', multiple: true, description: 'follow this file as tail -F does (rotation, truncation, a file that appears later; repeatable)' },
     window: { type: 'string', description: 'diagnose the last WINDOW of log time, and forget older rows', default: '15m' },
+    'max-sessions': { type: 'string', description: 'keep at most about this many sessions: a busier window is cut short, and the screens say so', default: '1000000' },
     interval: { type: 'string', description: 'without a terminal: how often to print (at least 1s)', default: '1s' },
     backend: { type: 'string', description: 'only this backend' },
     format: { type: 'string', description: `without a terminal: ${FORMATS.join(', ')}`, default: 'text' },
@@ -34,6 +37,8 @@ export const liveCommand: CommandSpec = {
     const format = (values['format'] ?? 'text') as (typeof FORMATS)[number];
     if (!FORMATS.includes(format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}`);
     const windowMs = parseDuration(String(values['window'] ?? '15m'), '--window');
+    const maxSessions = Number(values['max-sessions'] ?? '1000000');
+    if (!Number.isInteger(maxSessions) || maxSessions < 1000) throw new UsageError('--max-sessions takes a whole number of at least 1000');
     const intervalMs = Math.max(1000, parseDuration(String(values['interval'] ?? '1s'), '--interval'));
     const args = inputArgs(values);
     const follow = Array.isArray(values['follow']) ? values['follow'] : [];
@@ -57,7 +62,11 @@ export const liveCommand: CommandSpec = {
 
     const store = await openStore(args);
     const db = store.db;
+    // The screens query on a connection of their own, so that a diagnosis never holds up storing.
+    const readers = createSerializer();
+    let view: Database | null = null;
     try {
+      view = await db.connect();
       let follower;
       try {
         follower = await followInputs(db, inputs, {
@@ -68,14 +77,16 @@ export const liveCommand: CommandSpec = {
           timeZone: args.tz,
           maxLineBytes: args.maxLineBytes,
           windowMs,
+          maxSessions,
           stdin: io.stdin,
+          readers,
         });
       } catch (error) {
         if (error instanceof LogFormatError) throw new UsageError(`--log-format: ${error.message}`);
         throw error;
       }
-      const source = createScreenSource(db, {
-        config: store.config, windowMs, exclusive: follower.exclusive, live: follower.stats, refreshMs: 1000,
+      const source = createScreenSource(view, {
+        config: store.config, windowMs, exclusive: readers, live: follower.stats, refreshMs: 1000,
         backend: typeof values['backend'] === 'string' ? values['backend'] : null,
       });
 
@@ -123,6 +134,7 @@ export const liveCommand: CommandSpec = {
       }
       return problems ? ExitCode.input : ExitCode.ok;
     } finally {
+      view?.close();
       db.close();
     }
   },

@@ -20,6 +20,8 @@ export interface EncodedLines extends EncodedRows {
   readonly counts: LineCounts;
   /** Whether the input is gzip (known once its first bytes are read). */
   readonly compressed: boolean;
+  /** The newest log timestamp among these lines (ms since the epoch, UTC), NaN when none has one. */
+  readonly latestTsMs: number;
 }
 
 /** Encodes line batches of one input; the parser and the name dictionary live as long as it. */
@@ -44,6 +46,7 @@ export class LineEncoder implements LineSink {
     for (const note of batch.notes) notes.set(note.index, note);
     const lines = batch.lines;
     let skipped = 0;
+    let latestTsMs = Number.NaN;
     for (let i = 0; i < lines.length; i++) {
       const lineNo = batch.firstLineNo + i;
       if (lineNo <= this.skip) {
@@ -51,10 +54,12 @@ export class LineEncoder implements LineSink {
         continue;
       }
       const note = notes.get(i);
-      storeLine(this, this.parser, counts, 0, lineNo, lines[i]!, note?.issue ?? null, note?.issue === 'invalid_utf8' ? note.bytes : null, this.maxLineBytes);
+      const outcome = storeLine(this, this.parser, counts, 0, lineNo, lines[i]!, note?.issue ?? null, note?.issue === 'invalid_utf8' ? note.bytes : null, this.maxLineBytes);
+      // (latestTsMs NaN: any timestamp is newer.)
+      if (outcome && outcome.kind !== 'blank' && !Number.isNaN(outcome.tsMs) && !(outcome.tsMs <= latestTsMs)) latestTsMs = outcome.tsMs;
     }
     if (this.sessions.rows > 0) this.out.sessions.push(this.sessions.take());
-    return { lines: lines.length, skipped, counts, compressed, names: this.names.takePending(), ...this.out };
+    return { lines: lines.length, skipped, counts, compressed, latestTsMs, names: this.names.takePending(), ...this.out };
   }
 
   addSession(rec: SessionRecord, meta: SessionMeta, evidence: string | null, bytes: Uint8Array | null): void {

@@ -5,18 +5,20 @@
  * connection — appends, flushes, prunes and the screens' queries — goes through one serializer, because a DuckDB
  * connection must never run two statements at once and an appender may write into the table when its chunk fills.
  *
- * readLines() is not used here: it hands lines over in batches of 2048, so a slow `tail -f` would sit in its buffer.
+ * The bytes read are split and parsed on a worker thread (see chunk-decoder.ts), so the main thread only stores,
+ * prunes and draws. Memory is bounded by the window and by a row budget: pruned rows are given back to the system
+ * by a checkpoint, which also compresses what stays.
  */
-import { isUtf8 } from 'node:buffer';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { LineNote } from '../input/read-lines.js';
-import { createLineParser, type LineParserOptions } from '../parse/parse-line.js';
+import type { LineParserOptions } from '../parse/parse-line.js';
 import type { Database } from '../store/database.js';
 import { IngestStore, type IngestTotals } from '../store/ingest-store.js';
-import { createSerializer } from '../store/serializer.js';
+import { createSerializer, type Serializer } from '../store/serializer.js';
+import type { DecodeRequest } from './chunk-decoder.js';
+import { decodeInWorker, decodeOnMainThread, type LiveDecoder } from './decode-in-worker.js';
+import type { EncodedLines } from './encode-lines.js';
 import { nextRunDelay } from './pacing.js';
-import { storeLine } from './store-line.js';
 
 export interface FollowInput {
   /** A file, or '-' for the stream given as `stdin`. */
@@ -29,6 +31,18 @@ export interface FollowOptions extends LineParserOptions {
   readonly maxLineBytes?: number;
   /** Rows older than this, on the log's clock (the newest timestamp seen), are pruned. */
   readonly windowMs: number;
+  /**
+   * At most about this many sessions are kept: when the window holds more (a busy proxy), its oldest part is
+   * pruned too and the stats say from when rows are held (heldFromMs). Default 2,000,000.
+   */
+  readonly maxSessions?: number;
+  /**
+   * The serializer of the connection the screens query on, when it is another one than `db`: a checkpoint waits
+   * until no query runs there (DuckDB refuses to checkpoint under an open transaction).
+   */
+  readonly readers?: Serializer;
+  /** Where lines are parsed: on a worker thread (default) or on the main thread. */
+  readonly parseOn?: 'worker' | 'main';
   readonly stdin?: NodeJS.ReadableStream;
   /** How often rows are flushed (made visible) and pruned. At most 1000. */
   readonly flushMs?: number;
@@ -55,6 +69,8 @@ export interface FollowStats {
   readonly latestTsMs: number | null;
   /** Wall clock minus the newest log timestamp. */
   readonly lagMs: number | null;
+  /** How much log time the store holds when the row budget cut the window short (null: the whole window). */
+  readonly heldMs: number | null;
   /** Lines read but not stored yet. */
   readonly queuedLines: number;
   readonly ended: boolean;
@@ -73,67 +89,17 @@ export interface Follower {
 /** A followed file bigger than this is read from its last bytes, as tail does. */
 const START_TAIL_BYTES = 64 * 1024 * 1024;
 const READ_BYTES = 256 * 1024;
-/** Lines stored per turn on the connection, so that the screens' queries get their turn. */
-const LINES_PER_TURN = 4096;
-/** Reading pauses while this many lines wait to be stored. */
+/** Reading pauses while this many lines wait to be parsed or stored. */
 const MAX_QUEUED_LINES = 50_000;
 const RATE_SAMPLES = 10;
+const MAX_SESSIONS = 2_000_000;
+/** How many (time, sessions stored) marks the row budget remembers: one per flush. */
+const BUDGET_MARKS = 4096;
 
-/** One line cut from the byte stream, as readLines notes it. */
-interface PendingLine {
-  readonly text: string;
-  readonly issue: LineNote['issue'] | null;
-  readonly bytes: Buffer | null;
-}
-
-/**
- * Bytes → lines, in bounded memory: a line over the cap keeps its first bytes and the rest is skipped up to the
- * newline. One trailing \r is stripped. Invalid UTF-8 is decoded lossily and its exact bytes kept.
- */
-export class LineSplitter {
-  private parts: Buffer[] = [];
-  private length = 0;
-  private overflow = false;
-
-  constructor(private readonly cap: number) {}
-
-  push(chunk: Buffer, out: PendingLine[]): void {
-    let at = 0;
-    while (at < chunk.length) {
-      const nl = chunk.indexOf(10, at);
-      const end = nl < 0 ? chunk.length : nl;
-      const take = Math.min(Math.max(this.cap - this.length, 0), end - at);
-      if (take > 0) {
-        this.parts.push(chunk.subarray(at, at + take));
-        this.length += take;
-      }
-      if (end - at > take) this.overflow = true;
-      if (nl < 0) break;
-      this.emit(out);
-      at = nl + 1;
-    }
-  }
-
-  /** The unfinished last line, at the end of an input. */
-  end(out: PendingLine[]): void {
-    if (this.length > 0 || this.overflow) this.emit(out);
-  }
-
-  /** Forget an unfinished line (the file was truncated under it). */
-  reset(): void {
-    this.parts = [];
-    this.length = 0;
-    this.overflow = false;
-  }
-
-  private emit(out: PendingLine[]): void {
-    let b = Buffer.concat(this.parts, this.length);
-    if (!this.overflow && b.length > 0 && b[b.length - 1] === 13) b = b.subarray(0, b.length - 1);
-    const valid = isUtf8(b);
-    const text = b.toString('utf8');
-    out.push(this.overflow ? { text, issue: 'too_long', bytes: null } : valid ? { text, issue: null, bytes: null } : { text, issue: 'invalid_utf8', bytes: Buffer.from(b) });
-    this.reset();
-  }
+function countLines(chunk: Uint8Array): number {
+  let n = 0;
+  for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) n++;
+  return n;
 }
 
 interface InputState {
@@ -162,65 +128,90 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   const flushMs = Math.min(options.flushMs ?? 500, 1000);
   const pollMs = options.pollMs ?? 250;
   const cap = options.maxLineBytes ?? 65536;
+  const maxSessions = options.maxSessions ?? MAX_SESSIONS;
   const exclusive = createSerializer();
+  const screens = options.readers ?? createSerializer();
   const abort = new AbortController();
   const started = new Date();
   const store = await exclusive(() => IngestStore.open(db));
-  const parser = createLineParser(options);
+  const parser: LineParserOptions = {
+    ...(options.logFormats ? { logFormats: options.logFormats } : {}),
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    ...(options.referenceDate ? { referenceDate: options.referenceDate } : {}),
+    ...(options.frontendFormats ? { frontendFormats: options.frontendFormats } : {}),
+  };
+  const decoderOptions = { parser, maxLineBytes: cap, names: store.nameEntries() };
+  const decoder: LiveDecoder = options.parseOn === 'main' ? decodeOnMainThread(decoderOptions) : decodeInWorker(decoderOptions);
 
   const states: InputState[] = inputs.map((i) => ({ path: i.path, state: 'waiting', message: null, sourceId: -1, lines: 0, bytes: 0 }));
   const counts = { linesRead: 0, sessions: 0, events: 0, rejects: 0, blank: 0 };
   let latestTsMs: number | null = null;
-  let queued: { input: InputState; lines: PendingLine[] }[] = [];
+  let heldFromMs: number | null = null;
+  /** Requests sent to the decoder, in order, with the lines each will bring (its newlines). */
+  const queued: { input: InputState; lines: number; rows: Promise<EncodedLines> }[] = [];
   let queuedLines = 0;
   let wake: (() => void) | null = null;
   let drained: (() => void) | null = null;
+  let failure: Error | null = null;
   const rates: { at: number; lines: number }[] = [];
+  /** (newest log time, sessions stored so far) at each flush: where the row budget cuts the window. */
+  const marks: { tsMs: number; sessions: number }[] = [];
 
-  const enqueue = async (input: InputState, lines: PendingLine[]): Promise<void> => {
-    if (lines.length === 0) return;
-    queued.push({ input, lines });
-    queuedLines += lines.length;
+  const send = async (input: InputState, request: DecodeRequest, lines: number): Promise<void> => {
+    const rows = decoder.decode(request);
+    rows.catch(() => undefined); // a failure is met by the store loop, in order
+    queued.push({ input, lines, rows });
+    queuedLines += lines;
     wake?.();
     // Backpressure: stop reading until the store has caught up (never waits on the screens, only on the store).
     while (queuedLines > MAX_QUEUED_LINES && !abort.signal.aborted) await new Promise<void>((r) => (drained = r));
   };
+  const sendChunk = (input: InputState, chunk: Buffer): Promise<void> => {
+    input.bytes += chunk.length;
+    return send(input, { input: states.indexOf(input), chunk }, countLines(chunk));
+  };
+  const sendEnd = (input: InputState): Promise<void> => send(input, { input: states.indexOf(input), end: true }, 1);
 
   const openSource = (input: InputState): Promise<void> =>
     exclusive(async () => {
       if (input.sourceId < 0) input.sourceId = await store.openSource(input.path, false, null, 0, null);
     });
 
-  /** Parses and appends lines; runs inside exclusive(). */
-  function storeLines(input: InputState, lines: readonly PendingLine[]): void {
-    for (const pending of lines) {
-      const lineNo = ++input.lines;
-      counts.linesRead++;
-      const outcome = storeLine(store, parser, counts, input.sourceId, lineNo, pending.text, pending.issue, pending.bytes, cap);
-      if (outcome && outcome.kind !== 'blank' && !Number.isNaN(outcome.tsMs) && (latestTsMs === null || outcome.tsMs > latestTsMs)) latestTsMs = outcome.tsMs;
-    }
+  function stored(input: InputState, rows: EncodedLines): void {
+    input.lines += rows.lines;
+    counts.linesRead += rows.lines;
+    counts.sessions += rows.counts.sessions;
+    counts.events += rows.counts.events;
+    counts.rejects += rows.counts.rejects;
+    counts.blank += rows.counts.blank;
+    if (!Number.isNaN(rows.latestTsMs) && (latestTsMs === null || rows.latestTsMs > latestTsMs)) latestTsMs = rows.latestTsMs;
   }
 
   async function storeLoop(): Promise<void> {
     for (;;) {
       if (abort.signal.aborted) return;
-      if (queued.length === 0) {
+      const next = queued[0];
+      if (!next) {
         if (readersDone) return;
         await new Promise<void>((r) => (wake = r));
         wake = null;
         continue;
       }
-      const turn: { input: InputState; lines: PendingLine[] }[] = [];
-      let n = 0;
-      while (queued.length && n < LINES_PER_TURN) {
-        const item = queued.shift()!;
-        turn.push(item);
-        n += item.lines.length;
+      let rows: EncodedLines;
+      try {
+        rows = await next.rows;
+      } catch (error) {
+        // The decoder failed (its worker died): what is stored stays; the inputs say why they stopped.
+        failure = error as Error;
+        abort.abort();
+        return;
       }
       await exclusive(() => {
-        for (const item of turn) storeLines(item.input, item.lines);
+        store.addEncoded(rows, next.input.sourceId);
+        stored(next.input, rows);
       });
-      queuedLines -= n;
+      queued.shift();
+      queuedLines -= next.lines;
       if (queuedLines <= MAX_QUEUED_LINES) {
         drained?.();
         drained = null;
@@ -230,15 +221,47 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
     }
   }
 
+  /** The log time before which rows go: the window's start, or later when it holds more than the row budget. */
+  function cutoffMs(latest: number): number {
+    let cutoff = latest - options.windowMs;
+    const excess = counts.sessions - maxSessions;
+    if (excess > 0) {
+      // The newest mark at which no more than the budget had yet to come.
+      let cut: number | null = null;
+      for (const mark of marks) if (mark.sessions <= excess) cut = mark.tsMs;
+      if (cut !== null && cut > cutoff) cutoff = cut;
+    }
+    heldFromMs = cutoff;
+    return cutoff;
+  }
+
   let lastPruneAt = 0;
   let pruneTookMs = 0;
+  let checkpointing: Promise<void> | null = null;
   /**
-   * Flush (rows become visible), record progress, prune what fell out of the window. Pruning scans the window,
-   * so it is paced (nextRunDelay) and rows may outlive the window by a few seconds; the last call always prunes.
+   * DuckDB gives the memory of deleted rows back, and compresses the rows it keeps, only at a checkpoint. The
+   * screens' connection is taken first, then this one, so that storing waits only for the checkpoint itself.
+   */
+  function checkpoint(): void {
+    if (checkpointing) return;
+    checkpointing = screens(() => exclusive(() => db.run('CHECKPOINT')))
+      // Not now (a transaction was open): the next prune tries again.
+      .catch(() => undefined)
+      .finally(() => (checkpointing = null));
+  }
+  /**
+   * Flush (rows become visible), record progress, prune what fell out of the window or the row budget, and
+   * checkpoint. Pruning scans the
+   * window, so it is paced (nextRunDelay) and rows may outlive the window by a few seconds; the last call always
+   * prunes.
    */
   const flushAndPrune = (final = false): Promise<void> =>
     exclusive(async () => {
       store.flush();
+      if (latestTsMs !== null) {
+        marks.push({ tsMs: latestTsMs, sessions: counts.sessions });
+        if (marks.length > BUDGET_MARKS) marks.splice(0, marks.length - BUDGET_MARKS / 2);
+      }
       const started = Date.now();
       const prune = final || started - lastPruneAt >= nextRunDelay(flushMs, pruneTookMs);
       for (const input of states) {
@@ -249,13 +272,14 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
         });
       }
       if (prune && latestTsMs !== null) {
-        const cutoff = latestTsMs - options.windowMs;
+        const cutoff = cutoffMs(latestTsMs);
         await db.run('DELETE FROM session_rows WHERE ts_ms < $cutoff', { cutoff });
         await db.run('DELETE FROM events WHERE ts < make_timestamp(CAST($cutoff * 1000 AS BIGINT))', { cutoff });
         await db.run('DELETE FROM rejects WHERE ts < make_timestamp(CAST($cutoff * 1000 AS BIGINT))', { cutoff });
         // Evidence lines whose session, event or reject is gone.
         await db.run(`DELETE FROM raw_lines r WHERE NOT EXISTS (SELECT 1 FROM session_rows s WHERE s.source_id = r.source_id AND s.line_no = r.line_no)
           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.source_id = r.source_id AND e.line_no = r.line_no)`);
+        if (!final) checkpoint();
       }
       if (prune) {
         lastPruneAt = Date.now();
@@ -268,7 +292,6 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   async function readStream(input: InputState, stream: NodeJS.ReadableStream): Promise<void> {
     await openSource(input);
     input.state = 'reading';
-    const splitter = new LineSplitter(cap);
     const iterator = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
     const aborted = new Promise<IteratorResult<Buffer | string>>((r) => abort.signal.addEventListener('abort', () => r({ done: true, value: undefined }), { once: true }));
     for (;;) {
@@ -280,20 +303,13 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
         break;
       }
       if (next.done) break;
-      const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
-      input.bytes += chunk.length;
-      const lines: PendingLine[] = [];
-      splitter.push(chunk, lines);
-      await enqueue(input, lines);
+      await sendChunk(input, typeof next.value === 'string' ? Buffer.from(next.value) : next.value);
     }
-    const last: PendingLine[] = [];
-    splitter.end(last);
-    await enqueue(input, last);
+    await sendEnd(input);
     input.state = 'ended';
   }
 
   async function readFile(input: InputState, follow: boolean): Promise<void> {
-    const splitter = new LineSplitter(cap);
     const buffer = Buffer.alloc(READ_BYTES);
     let handle: FileHandle | null = null;
     let identity = '';
@@ -311,11 +327,17 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
               return;
             }
             identity = `${st.dev}:${st.ino}`;
-            // A big file is followed from its last bytes (its first, partial line skipped), as tail does.
+            // A big file is followed from its last bytes, as tail does.
             offset = firstOpen && follow && st.size > START_TAIL_BYTES ? st.size - START_TAIL_BYTES : 0;
-            if (offset > 0) splitter.push(Buffer.from('\n'), []);
             firstOpen = false;
             await openSource(input);
+            if (offset > 0) {
+              // Its first, partial line is skipped: read up to the next newline and drop it.
+              const head = Buffer.alloc(Math.min(cap + 1, READ_BYTES));
+              const { bytesRead } = await handle.read(head, 0, head.length, offset);
+              const nl = head.subarray(0, bytesRead).indexOf(10);
+              offset += nl < 0 ? bytesRead : nl + 1;
+            }
             input.state = 'reading';
             input.message = null;
           } catch (error) {
@@ -332,11 +354,7 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
         if (bytesRead > 0) {
           offset += bytesRead;
-          input.bytes += bytesRead;
-          const lines: PendingLine[] = [];
-          // The buffer is reused: the splitter keeps views only of a line's first part, so copy the chunk.
-          splitter.push(Buffer.from(buffer.subarray(0, bytesRead)), lines);
-          await enqueue(input, lines);
+          await sendChunk(input, buffer.subarray(0, bytesRead));
           continue;
         }
         if (!follow) break;
@@ -349,25 +367,18 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
             const { bytesRead: n } = await handle.read(buffer, 0, buffer.length, offset);
             if (n === 0) break;
             offset += n;
-            input.bytes += n;
-            const lines: PendingLine[] = [];
-            splitter.push(Buffer.from(buffer.subarray(0, n)), lines);
-            await enqueue(input, lines);
+            await sendChunk(input, buffer.subarray(0, n));
           }
-          const last: PendingLine[] = [];
-          splitter.end(last);
-          await enqueue(input, last);
+          await sendEnd(input);
           await handle.close();
           handle = null;
         } else if (st.size < offset) {
           // Truncated in place (copytruncate): start over from its beginning.
-          splitter.reset();
+          await send(input, { input: states.indexOf(input), reset: true }, 0);
           offset = 0;
         }
       }
-      const last: PendingLine[] = [];
-      splitter.end(last);
-      await enqueue(input, last);
+      await sendEnd(input);
       input.state = 'ended';
     } catch (error) {
       input.state = 'error';
@@ -387,6 +398,7 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
       linesPerSecond: first && last && span > 0 ? (last.lines - first.lines) / span : 0,
       latestTsMs,
       lagMs: latestTsMs === null ? null : now() - latestTsMs,
+      heldMs: heldFromMs !== null && latestTsMs !== null && heldFromMs > latestTsMs - options.windowMs ? latestTsMs - heldFromMs : null,
       queuedLines,
       ended: finished,
       inputs: states.map((s) => ({ path: s.path, state: s.state, lines: s.lines, message: s.message })),
@@ -419,6 +431,16 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
     await Promise.race([readers, new Promise((r) => abort.signal.addEventListener('abort', r, { once: true }))]);
     if (!abort.signal.aborted) await storing;
     clearInterval(ticker);
+    await checkpointing;
+    await decoder.close();
+    if (failure) {
+      for (const input of states) {
+        if (input.state === 'reading' || input.state === 'waiting') {
+          input.state = 'error';
+          input.message = `${input.path}: ${failure.message}`;
+        }
+      }
+    }
     await flushAndPrune(true);
     const totals: IngestTotals = {
       inputs: inputs.map((i) => i.path), linesRead: counts.linesRead, linesSkipped: 0, linesRolledBack: 0, sessions: counts.sessions,

@@ -13,20 +13,20 @@ import type { ParseJob } from './parse-job.js';
 type WorkerMessage = { batch: EncodedLines } | { done: InputResult } | { error: string };
 
 /**
- * Starts the worker entry beside this module: built JavaScript, or (tests, dev) TypeScript through tsx, whose
- * hooks a worker only gets by registering them itself before it imports the entry.
+ * Starts a worker entry of this folder (`name` without extension): built JavaScript, or (tests, dev) TypeScript
+ * through tsx, whose hooks a worker only gets by registering them itself before it imports the entry.
  */
-function startWorker(job: ParseJob): Worker {
+export function startWorker(name: string, workerData: unknown): Worker {
   const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', self), { workerData: job });
+  if (!self.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, self), { workerData });
   const tsx = pathToFileURL(createRequire(self).resolve('tsx/package.json').replace(/package\.json$/, 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./parse-worker.ts', self).href;
+  const entry = new URL(`./${name}.ts`, self).href;
   const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: job });
+  return new Worker(boot, { eval: true, workerData });
 }
 
 export async function* parseInWorker(job: ParseJob, result: InputResult): AsyncGenerator<EncodedLines> {
-  const worker = startWorker(job);
+  const worker = startWorker('parse-worker', job);
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
   let failure: Error | null = null;

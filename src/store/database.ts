@@ -32,6 +32,12 @@ export interface Database {
    * disk beyond it). Call before lockDown.
    */
   allowAnalysisMemory(): Promise<void>;
+  /**
+   * Another connection to the same database: it runs its statements while this one runs its own (live mode
+   * queries on one while it stores on the other) and sees what this one has committed. Closing it leaves the
+   * database open.
+   */
+  connect(): Promise<Database>;
   close(): void;
 }
 
@@ -75,7 +81,10 @@ export async function openDatabase(path: string | null, options: { readonly memo
   const connection = await instance.connect();
   await connection.run(SCHEMA_SQL);
   await connection.run(CONFIG_SCHEMA_SQL);
+  return handle(instance, connection, location, true);
+}
 
+function handle(instance: DuckDBInstance, connection: DuckDBConnection, location: string, ownsInstance: boolean): Database {
   async function run(sql: string, params?: Record<string, SqlValue>): Promise<void> {
     if (params && Object.keys(params).length) await connection.run(sql, params as Record<string, DuckDBValue>);
     else await connection.run(sql);
@@ -128,9 +137,12 @@ export async function openDatabase(path: string | null, options: { readonly memo
       await connection.run('SET enable_external_access = false');
       await connection.run('SET lock_configuration = true');
     },
+    async connect() {
+      return handle(instance, await instance.connect(), location, false);
+    },
     close() {
       connection.closeSync();
-      instance.closeSync();
+      if (ownsInstance) instance.closeSync();
     },
   };
 }

@@ -11,6 +11,8 @@ export interface LiveStats {
   readonly linesPerSecond: number;
   readonly lagMs: number | null;
   readonly queuedLines: number;
+  /** How much log time the store holds when its row budget cut the window short (null: the whole window). */
+  readonly heldMs?: number | null;
   readonly ended: boolean;
   readonly inputs: readonly { readonly path: string; readonly state: string; readonly message: string | null }[];
 }

@@ -11,6 +11,12 @@ describe('live reports', () => {
     expect(line).toContain('top: 7 × 503');
     expect(line).not.toContain('\u001b');
     expect(line.endsWith('\n')).toBe(true);
+    expect(line).not.toContain('row budget');
+  });
+
+  it('says when the row budget cut the window short', () => {
+    const line = summaryLine({ ...DATA, live: { ...DATA.live!, heldMs: 8_000 } });
+    expect(line).toContain('only the last 8.0 s held (row budget)');
   });
 
   it('the NDJSON diff reports new, changed and resolved findings', () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { followInputs, LineSplitter } from '../../src/ingest/follow-inputs.js';
+import { LineSplitter } from '../../src/ingest/chunk-decoder.js';
+import { followInputs } from '../../src/ingest/follow-inputs.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 
 const SAMPLE = readFileSync(new URL('../../samples/ws-httplog.log', import.meta.url), 'utf8');
@@ -128,5 +129,60 @@ describe('followInputs', () => {
     const { rows } = await db.query('SELECT count(*) AS n FROM sessions');
     expect(rows[0]!['n']).toBe(1);
     expect(stats.latestTsMs).toBe(Date.UTC(2026, 10, 22, 4));
+  });
+
+  it('keeps about --max-sessions sessions when the window holds more, and says how much time it holds', async () => {
+    const at = (i: number) => {
+      const d = new Date(Date.UTC(2026, 10, 22, 4, 0, 0) + i * 10);
+      return `[22/Nov/2026:04:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')}.${String(d.getUTCMilliseconds()).padStart(3, '0')}]`;
+    };
+    const stamp = /\[\d+\/\w+\/\d+:\d\d:\d\d:\d\d\.\d+\]/;
+    const chunks = Array.from({ length: 6 }, (_, c) =>
+      Buffer.from(Array.from({ length: 500 }, (_, i) => SESSIONS[0]!.replace(stamp, at(c * 500 + i))).join('\n') + '\n'));
+    async function* slowly() {
+      for (const chunk of chunks) {
+        yield chunk;
+        await sleep(250);
+      }
+    }
+    const follower = await followInputs(db, [{ path: '-', follow: false }], {
+      windowMs: 3_600_000, maxSessions: 1000, timeZone: 'UTC', stdin: Readable.from(slowly()), flushMs: 50,
+    });
+    const stats = await follower.done;
+    expect(stats.sessions).toBe(3000);
+    const { rows } = await db.query('SELECT count(*) AS n, min(ts) AS lo FROM sessions');
+    const kept = Number(rows[0]!['n']);
+    // Cut at a flush mark: the budget, plus at most the chunk that crossed it.
+    expect(kept).toBeGreaterThanOrEqual(1000);
+    expect(kept).toBeLessThanOrEqual(1500);
+    expect(stats.heldMs).not.toBeNull();
+    expect(stats.heldMs!).toBeLessThan(3000 * 10);
+    expect(Date.parse(String(rows[0]!['lo']))).toBeGreaterThanOrEqual(stats.latestTsMs! - stats.heldMs!);
+  });
+
+  it('stores the same rows whether lines are parsed on the worker or on the main thread', async () => {
+    // Every sample, with a line over the cap, invalid UTF-8 and CRLF, cut into chunks that split lines.
+    const bytes = Buffer.concat([Buffer.from(SAMPLE), Buffer.from(`${'x'.repeat(300)}\n`), Buffer.from([0x66, 0xff, 0x0a]), Buffer.from(`${SESSIONS[2]}\r\n`)]);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 777) }, (_, i) => bytes.subarray(i * 777, (i + 1) * 777));
+    const rowsOf = async (parseOn: 'worker' | 'main') => {
+      const store = await openDatabase(null);
+      try {
+        const follower = await followInputs(store, [{ path: '-', follow: false }], {
+          windowMs: 3_600_000, timeZone: 'UTC', maxLineBytes: 256, stdin: Readable.from(chunks), flushMs: 100, parseOn,
+        });
+        const stats = await follower.done;
+        const tables = await Promise.all(['sessions', 'events', 'rejects', 'raw_lines'].map(async (t) =>
+          (await store.query(`SELECT * EXCLUDE (source_id${t === 'sessions' ? ', source' : ''}) FROM ${t} ORDER BY line_no`)).rows));
+        return { stats: { ...stats, lagMs: null, linesPerSecond: 0 }, tables };
+      } finally {
+        store.close();
+      }
+    };
+    const onWorker = await rowsOf('worker');
+    const onMain = await rowsOf('main');
+    expect(onWorker.stats.linesRead).toBe(SAMPLE.split('\n').length - 1 + 3);
+    expect(onWorker.stats.rejects).toBeGreaterThanOrEqual(1);
+    expect(onWorker.tables[0]!.length).toBe(onWorker.stats.sessions);
+    expect(onWorker).toEqual(onMain);
   });
 });

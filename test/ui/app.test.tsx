@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/ui/App.js';
 import { helpEntries, KEY_BINDINGS } from '../../src/ui/key-bindings.js';
 import { SCREENS } from '../../src/ui/screens.js';
-import { fixtureSource, tick } from './fixture.js';
+import { DATA, fixtureSource, tick } from './fixture.js';
 
 const KEYS = { right: '\u001b[C', left: '\u001b[D', down: '\u001b[B', up: '\u001b[A', enter: '\r', escape: '\u001b' };
 const ESC = '\u001b';
@@ -134,5 +134,14 @@ describe('key bindings', () => {
     for (const label of labels) expect(KEY_BINDINGS.some((b) => b.label === label)).toBe(true);
     expect(helpEntries('browse', 'query').find((e) => e.label === 'Enter')?.help).toBe('edit SQL');
     expect(helpEntries('edit', 'query').map((e) => e.label)).toEqual(['Enter', 'Esc']);
+  });
+});
+
+describe('status line', () => {
+  it('says when the live row budget cut the window short', async () => {
+    const app = render(<App source={fixtureSource({ ...DATA, live: { ...DATA.live!, heldMs: 42_000 } })} title="test" color={false} />);
+    cleanup = app.unmount;
+    await tick();
+    expect(app.lastFrame()).toMatch(/only the last 42(\.0)? ?s held \(row budget\)/);
   });
 });

@@ -15,8 +15,13 @@ export function StatusLine({ title, data, paused, error }: StatusLineProps) {
   const live = data?.live ?? null;
   const s = data?.analysis.summary;
   const parts = [title];
+  // First, so that a narrow terminal still shows it: the screens cover less than the window asked for.
+  if (live?.heldMs != null) parts.push(`only the last ${formatDuration(live.heldMs)} held (row budget)`);
   if (s) parts.push(`${s.sessions} sessions`, `${s.from ?? '-'} … ${s.to ?? '-'}`);
-  if (live) parts.push(`${formatRate(live.linesPerSecond)} lines/s`, `lag ${formatDuration(live.lagMs)}`, ...(live.ended ? ['input ended'] : []));
+  if (live) {
+    parts.push(`${formatRate(live.linesPerSecond)} lines/s`, `lag ${formatDuration(live.lagMs)}`);
+    if (live.ended) parts.push('input ended');
+  }
   return (
     <Box>
       <Box flexGrow={1} flexBasis={0}><Text wrap="truncate-end" dimColor={theme.dim}>{safe(parts.join(' · '))}</Text></Box>
