@@ -1,10 +1,12 @@
 /**
  * How fast can `wsdiag live` take lines while it refreshes its diagnoses? A producer writes generated httplog
- * lines into `wsdiag live --format text` at a fixed rate for a while; when live falls behind, the pipe fills and
- * the producer is held back, so the rate actually achieved says whether live kept up. Peak RSS is read from
- * /proc while it runs (target: under 500 MB).
+ * lines into `wsdiag live --format text` at a fixed rate for a while, stamped with the wall clock as HAProxy
+ * would stamp them (so the window slides and the row budget is exercised as in production); when live falls
+ * behind, the pipe fills and the producer is held back, so the rate actually achieved says whether live kept
+ * up. Peak RSS is read from /proc while it runs (target: under 500 MB), and the last summary's lag is kept.
  *
  *   npm run build && node --import tsx bench/live-bench.ts [--rates 25000,50000,100000] [--seconds 30]
+ *     [--max-sessions N] [--interval 1s]   (passed to wsdiag live)
  *   (the issue's soak: --rates 100000 --seconds 600)
  */
 import { spawn } from 'node:child_process';
@@ -28,11 +30,42 @@ function rssMb(pid: number): number {
   }
 }
 
-async function runAt(rate: number, seconds: number, lines: string[]): Promise<{ rate: number; achieved: number; peakRss: number; summaries: number; exit: number | null }> {
-  const child = spawn(process.execPath, [CLI, 'live', '--format', 'text', '--interval', '1s', '--window', '15m'], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** A sample line cut around its two time stamps: syslog's (`Nov 22 04:05:06`) and HAProxy's accept date. */
+interface Template {
+  readonly afterSyslog: string;
+  readonly tail: string;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number): string => String(n).padStart(2, '0');
+
+function templates(lines: readonly string[]): Template[] {
+  return lines.map((line) => {
+    const open = line.indexOf(' [');
+    const close = line.indexOf(']', open);
+    return { afterSyslog: line.slice(15, open + 2), tail: line.slice(close) };
+  });
+}
+
+/** Both stamps of `now`, in this machine's zone as HAProxy and syslog write them. */
+function stamps(now: Date): { syslog: string; accept: string } {
+  const day = String(now.getDate()).padStart(2, ' ');
+  const time = `${two(now.getHours())}:${two(now.getMinutes())}:${two(now.getSeconds())}`;
+  return {
+    syslog: `${MONTHS[now.getMonth()]} ${day} ${time}`,
+    accept: `${two(now.getDate())}/${MONTHS[now.getMonth()]}/${now.getFullYear()}:${time}.${String(now.getMilliseconds()).padStart(3, '0')}`,
+  };
+}
+
+async function runAt(rate: number, seconds: number, lines: readonly Template[], interval: string, extraArgs: readonly string[]): Promise<{ rate: number; achieved: number; peakRss: number; summaries: number; lastSummary: string; exit: number | null }> {
+  const child = spawn(process.execPath, [CLI, 'live', '--format', 'text', '--interval', interval, '--window', '15m', ...extraArgs], { stdio: ['pipe', 'pipe', 'inherit'] });
   let summaries = 0;
+  let lastSummary = '';
   child.stdout.on('data', (chunk: Buffer) => {
-    summaries += chunk.toString().split('\n').filter((l) => l.includes(' · lines ')).length;
+    for (const l of chunk.toString().split('\n').filter((x) => x.includes(' · lines '))) {
+      summaries++;
+      lastSummary = l;
+    }
   });
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(child.pid!))), 200);
@@ -45,8 +78,12 @@ async function runAt(rate: number, seconds: number, lines: string[]): Promise<{ 
     const due = Math.floor(((performance.now() - t0) / 1000) * rate);
     if (sent < due) {
       const n = Math.min(due - sent, perTick * 4);
+      const { syslog, accept } = stamps(new Date());
       let block = '';
-      for (let i = 0; i < n; i++) block += lines[next++ % lines.length] + '\n';
+      for (let i = 0; i < n; i++) {
+        const t = lines[next++ % lines.length]!;
+        block += syslog + t.afterSyslog + accept + t.tail + '\n';
+      }
       sent += n;
       if (!child.stdin.write(block)) await once(child.stdin, 'drain');
     } else await new Promise((r) => setTimeout(r, tickMs / 2));
@@ -55,19 +92,26 @@ async function runAt(rate: number, seconds: number, lines: string[]): Promise<{ 
   child.stdin.end();
   const [exit] = (await once(child, 'exit')) as [number | null];
   clearInterval(sampler);
-  return { rate, achieved: sent / elapsed, peakRss, summaries, exit };
+  return { rate, achieved: sent / elapsed, peakRss, summaries, lastSummary, exit };
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rates: { type: 'string', default: '25000,50000,100000' }, seconds: { type: 'string', default: '30' } } });
+  const { values } = parseArgs({
+    options: {
+      rates: { type: 'string', default: '25000,50000,100000' }, seconds: { type: 'string', default: '30' }, 'max-sessions': { type: 'string' },
+      interval: { type: 'string', default: '1s' },
+    },
+  });
+  const extraArgs = values['max-sessions'] ? ['--max-sessions', values['max-sessions']] : [];
   const rates = values.rates!.split(',').map(Number);
   const seconds = Number(values.seconds);
   const { path } = await ensureLog(DATA, 500_000);
-  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+  const lines = templates(readFileSync(path, 'utf8').split('\n').filter(Boolean));
   const rows: string[] = [];
   for (const rate of rates) {
     process.stderr.write(`live at ${rate} lines/s for ${seconds} s…\n`);
-    const r = await runAt(rate, seconds, lines);
+    const r = await runAt(rate, seconds, lines, values.interval!, extraArgs);
+    process.stderr.write(`  last summary: ${r.lastSummary}\n`);
     const kept = r.achieved >= rate * 0.97;
     rows.push(`| ${rate.toLocaleString('en-US')} | ${Math.round(r.achieved).toLocaleString('en-US')} | ${kept ? 'yes' : 'no (input held back)'} | ${r.peakRss.toFixed(0)} | ${r.summaries} | ${r.exit} |`);
   }
@@ -75,7 +119,7 @@ async function main(): Promise<void> {
     [
       `### wsdiag live, ${seconds} s per rate`,
       '',
-      `\`node --import tsx bench/live-bench.ts --rates ${values.rates} --seconds ${seconds}\``,
+      `\`node --import tsx bench/live-bench.ts --rates ${values.rates} --seconds ${seconds}${extraArgs.length ? ` --max-sessions ${values['max-sessions']}` : ''}\``,
       '',
       '| offered lines/s | taken lines/s | kept up | peak RSS (MB) | summaries printed | exit |',
       '|--:|--:|---|--:|--:|--:|',

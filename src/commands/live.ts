@@ -108,7 +108,10 @@ export const liveCommand: CommandSpec = {
         try {
           let tookMs = 0;
           while (!ended) {
-            await Promise.race([follower.done, new Promise((r) => setTimeout(r, nextRunDelay(intervalMs, tookMs)))]);
+            // The timer is cleared once the input ends: a pending one would hold the process open until it fires.
+            let timer: NodeJS.Timeout | undefined;
+            await Promise.race([follower.done, new Promise((r) => (timer = setTimeout(r, nextRunDelay(intervalMs, tookMs))))]);
+            clearTimeout(timer);
             if (ended) break;
             const started = Date.now();
             const data = await source.load();
