@@ -28,7 +28,7 @@ export const liveCommand: CommandSpec = {
     ...INPUT_OPTIONS,
     follow: { type: 'string', multiple: true, description: 'follow this file as tail -F does (rotation, truncation, a file that appears later; repeatable)' },
     window: { type: 'string', description: 'diagnose the last WINDOW of log time, and forget older rows', default: '15m' },
-    'max-sessions': { type: 'string', description: 'keep at most about this many sessions: a busier window is cut short, and the screens say so', default: '1000000' },
+    'max-sessions': { type: 'string', description: 'keep at most about this many sessions (memory): a busier window is cut short, and the screens say so', default: '300000' },
     interval: { type: 'string', description: 'without a terminal: how often to print (at least 1s)', default: '1s' },
     backend: { type: 'string', description: 'only this backend' },
     format: { type: 'string', description: `without a terminal: ${FORMATS.join(', ')}`, default: 'text' },
@@ -37,7 +37,7 @@ export const liveCommand: CommandSpec = {
     const format = (values['format'] ?? 'text') as (typeof FORMATS)[number];
     if (!FORMATS.includes(format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}`);
     const windowMs = parseDuration(String(values['window'] ?? '15m'), '--window');
-    const maxSessions = Number(values['max-sessions'] ?? '1000000');
+    const maxSessions = Number(values['max-sessions'] ?? '300000');
     if (!Number.isInteger(maxSessions) || maxSessions < 1000) throw new UsageError('--max-sessions takes a whole number of at least 1000');
     const intervalMs = Math.max(1000, parseDuration(String(values['interval'] ?? '1s'), '--interval'));
     const args = inputArgs(values);
