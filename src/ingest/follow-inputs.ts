@@ -19,6 +19,7 @@ import type { DecodeRequest } from './chunk-decoder.js';
 import { decodeInWorker, decodeOnMainThread, type LiveDecoder } from './decode-in-worker.js';
 import type { EncodedLines } from './encode-lines.js';
 import { nextRunDelay } from './pacing.js';
+import { addCounts } from './store-line.js';
 
 export interface FollowInput {
   /** A file, or '-' for the stream given as `stdin`. */
@@ -180,10 +181,7 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   function stored(input: InputState, rows: EncodedLines): void {
     input.lines += rows.lines;
     counts.linesRead += rows.lines;
-    counts.sessions += rows.counts.sessions;
-    counts.events += rows.counts.events;
-    counts.rejects += rows.counts.rejects;
-    counts.blank += rows.counts.blank;
+    addCounts(counts, rows.counts);
     if (!Number.isNaN(rows.latestTsMs) && (latestTsMs === null || rows.latestTsMs > latestTsMs)) latestTsMs = rows.latestTsMs;
   }
 

@@ -11,6 +11,7 @@ import type { Database } from '../store/database.js';
 import { IngestStore, type IngestTotals, type KnownSource } from '../store/ingest-store.js';
 import { parseInWorker } from './parse-in-worker.js';
 import { newInputResult, runParseJob, type ParseJob } from './parse-job.js';
+import { addCounts } from './store-line.js';
 
 /** Lines between commits of a plain (uncompressed) input. */
 const CHECKPOINT_LINES = 250_000;
@@ -129,10 +130,7 @@ async function ingestWith(store: IngestStore, paths: readonly string[], options:
         store.addEncoded(batch, sourceId);
         counts.lines += batch.lines;
         counts.skipped += batch.skipped;
-        counts.sessions += batch.counts.sessions;
-        counts.events += batch.counts.events;
-        counts.rejects += batch.counts.rejects;
-        counts.blank += batch.counts.blank;
+        addCounts(counts, batch.counts);
         options.onProgress?.({ ...totals, linesRead: totals.linesRead + counts.lines });
         // Plain inputs commit as they go (bounded memory, resumable); a compressed one stays one transaction,
         // because its damage is only known at its end and then it is rolled back whole.

@@ -15,6 +15,14 @@ export interface LineCounts {
   blank: number;
 }
 
+/** Adds a batch's counts to a running total. */
+export function addCounts(total: LineCounts, batch: LineCounts): void {
+  total.sessions += batch.sessions;
+  total.events += batch.events;
+  total.rejects += batch.rejects;
+  total.blank += batch.blank;
+}
+
 /** Where storeLine puts rows: the store itself, or a batch encoded for it on the ingest worker. */
 export interface LineSink {
   addSession(rec: SessionRecord, meta: SessionMeta, evidence: string | null, bytes: Uint8Array | null): void;
