@@ -1,5 +1,5 @@
 import { configLogFormats } from './open-inputs.js';
-import { followInputs, type FollowInput } from '../ingest/follow-inputs.js';
+import { DEFAULT_MAX_SESSIONS, followInputs, type FollowInput } from '../ingest/follow-inputs.js';
 import { nextRunDelay } from '../ingest/pacing.js';
 import { LogFormatError, unquoteConfigString } from '../parse/log-format.js';
 import { formatAnalysis } from '../report/analysis-formats.js';
@@ -28,7 +28,7 @@ export const liveCommand: CommandSpec = {
     ...INPUT_OPTIONS,
     follow: { type: 'string', multiple: true, description: 'follow this file as tail -F does (rotation, truncation, a file that appears later; repeatable)' },
     window: { type: 'string', description: 'diagnose the last WINDOW of log time, and forget older rows', default: '15m' },
-    'max-sessions': { type: 'string', description: 'keep at most about this many sessions (memory): a busier window is cut short, and the screens say so', default: '300000' },
+    'max-sessions': { type: 'string', description: 'keep at most about this many sessions (memory): a busier window is cut short, and the screens say so', default: String(DEFAULT_MAX_SESSIONS) },
     interval: { type: 'string', description: 'without a terminal: how often to print (at least 1s)', default: '1s' },
     backend: { type: 'string', description: 'only this backend' },
     format: { type: 'string', description: `without a terminal: ${FORMATS.join(', ')}`, default: 'text' },
@@ -37,7 +37,7 @@ export const liveCommand: CommandSpec = {
     const format = (values['format'] ?? 'text') as (typeof FORMATS)[number];
     if (!FORMATS.includes(format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}`);
     const windowMs = parseDuration(String(values['window'] ?? '15m'), '--window');
-    const maxSessions = Number(values['max-sessions'] ?? '300000');
+    const maxSessions = Number(values['max-sessions'] ?? DEFAULT_MAX_SESSIONS);
     if (!Number.isInteger(maxSessions) || maxSessions < 1000) throw new UsageError('--max-sessions takes a whole number of at least 1000');
     const intervalMs = Math.max(1000, parseDuration(String(values['interval'] ?? '1s'), '--interval'));
     const args = inputArgs(values);
@@ -63,7 +63,7 @@ export const liveCommand: CommandSpec = {
     const store = await openStore(args);
     const db = store.db;
     // The screens query on a connection of their own, so that a diagnosis never holds up storing.
-    const readers = createSerializer();
+    const screens = createSerializer();
     let view: Database | null = null;
     try {
       view = await db.connect();
@@ -79,14 +79,14 @@ export const liveCommand: CommandSpec = {
           windowMs,
           maxSessions,
           stdin: io.stdin,
-          readers,
+          screens,
         });
       } catch (error) {
         if (error instanceof LogFormatError) throw new UsageError(`--log-format: ${error.message}`);
         throw error;
       }
       const source = createScreenSource(view, {
-        config: store.config, windowMs, exclusive: readers, live: follower.stats, refreshMs: 1000,
+        config: store.config, windowMs, exclusive: screens, live: follower.stats, refreshMs: 1000,
         backend: typeof values['backend'] === 'string' ? values['backend'] : null,
       });
 

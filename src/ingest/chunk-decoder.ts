@@ -6,7 +6,7 @@
  * readLines() is not used here: it hands lines over in batches of 2048, so a slow `tail -f` would sit in its buffer.
  */
 import { isUtf8 } from 'node:buffer';
-import type { LineBatch, LineNote } from '../input/read-lines.js';
+import type { LineNote } from '../input/read-lines.js';
 import { createLineParser, type LineParserOptions } from '../parse/parse-line.js';
 import { NameDictionary } from '../store/name-dictionary.js';
 import { LineEncoder, type EncodedLines } from './encode-lines.js';
@@ -107,8 +107,10 @@ export class ChunkDecoder {
     else splitter.reset();
     const firstLineNo = (this.lineCounts.get(request.input) ?? 0) + 1;
     this.lineCounts.set(request.input, firstLineNo - 1 + pending.length);
-    const batch: LineBatch = { firstLineNo, lines: pending.map((p) => p.text), notes: [] };
-    pending.forEach((p, index) => p.issue && batch.notes.push({ index, issue: p.issue, bytes: p.bytes }));
-    return this.encoder.encode(batch, false);
+    const notes: LineNote[] = [];
+    pending.forEach((p, index) => {
+      if (p.issue) notes.push({ index, issue: p.issue, bytes: p.bytes });
+    });
+    return this.encoder.encode({ firstLineNo, lines: pending.map((p) => p.text), notes }, false);
   }
 }

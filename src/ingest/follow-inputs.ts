@@ -34,14 +34,14 @@ export interface FollowOptions extends LineParserOptions {
   readonly windowMs: number;
   /**
    * At most about this many sessions are kept: when the window holds more (a busy proxy), its oldest part is
-   * pruned too and the stats say from when rows are held (heldFromMs). Default 2,000,000.
+   * pruned too and the stats say how much log time is held (heldMs). Default DEFAULT_MAX_SESSIONS.
    */
   readonly maxSessions?: number;
   /**
    * The serializer of the connection the screens query on, when it is another one than `db`: a checkpoint waits
    * until no query runs there (DuckDB refuses to checkpoint under an open transaction).
    */
-  readonly readers?: Serializer;
+  readonly screens?: Serializer;
   /** Where lines are parsed: on a worker thread (default) or on the main thread. */
   readonly parseOn?: 'worker' | 'main';
   readonly stdin?: NodeJS.ReadableStream;
@@ -93,7 +93,8 @@ const READ_BYTES = 256 * 1024;
 /** Reading pauses while this many lines wait to be parsed or stored. */
 const MAX_QUEUED_LINES = 50_000;
 const RATE_SAMPLES = 10;
-const MAX_SESSIONS = 2_000_000;
+/** The row budget of live mode: at 100 k lines/s it still keeps up (see the README's live benchmark). */
+export const DEFAULT_MAX_SESSIONS = 300_000;
 /** How many (time, sessions stored) marks the row budget remembers: one per flush. */
 const BUDGET_MARKS = 4096;
 
@@ -104,6 +105,8 @@ function countLines(chunk: Uint8Array): number {
 }
 
 interface InputState {
+  /** Its position among the inputs: how the decoder tells them apart. */
+  readonly index: number;
   readonly path: string;
   state: FollowInputState;
   message: string | null;
@@ -129,9 +132,9 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   const flushMs = Math.min(options.flushMs ?? 500, 1000);
   const pollMs = options.pollMs ?? 250;
   const cap = options.maxLineBytes ?? 65536;
-  const maxSessions = options.maxSessions ?? MAX_SESSIONS;
+  const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
   const exclusive = createSerializer();
-  const screens = options.readers ?? createSerializer();
+  const screens = options.screens ?? createSerializer();
   const abort = new AbortController();
   const started = new Date();
   const store = await exclusive(() => IngestStore.open(db));
@@ -144,7 +147,7 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   const decoderOptions = { parser, maxLineBytes: cap, names: store.nameEntries() };
   const decoder: LiveDecoder = options.parseOn === 'main' ? decodeOnMainThread(decoderOptions) : decodeInWorker(decoderOptions);
 
-  const states: InputState[] = inputs.map((i) => ({ path: i.path, state: 'waiting', message: null, sourceId: -1, lines: 0, bytes: 0 }));
+  const states: InputState[] = inputs.map((i, index) => ({ index, path: i.path, state: 'waiting', message: null, sourceId: -1, lines: 0, bytes: 0 }));
   const counts = { linesRead: 0, sessions: 0, events: 0, rejects: 0, blank: 0 };
   let latestTsMs: number | null = null;
   let heldFromMs: number | null = null;
@@ -169,9 +172,9 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   };
   const sendChunk = (input: InputState, chunk: Buffer): Promise<void> => {
     input.bytes += chunk.length;
-    return send(input, { input: states.indexOf(input), chunk }, countLines(chunk));
+    return send(input, { input: input.index, chunk }, countLines(chunk));
   };
-  const sendEnd = (input: InputState): Promise<void> => send(input, { input: states.indexOf(input), end: true }, 1);
+  const sendEnd = (input: InputState): Promise<void> => send(input, { input: input.index, end: true }, 1);
 
   const openSource = (input: InputState): Promise<void> =>
     exclusive(async () => {
@@ -249,9 +252,8 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   }
   /**
    * Flush (rows become visible), record progress, prune what fell out of the window or the row budget, and
-   * checkpoint. Pruning scans the
-   * window, so it is paced (nextRunDelay) and rows may outlive the window by a few seconds; the last call always
-   * prunes.
+   * checkpoint. Pruning scans the window, so it is paced (nextRunDelay) and rows may outlive the window by a few
+   * seconds; the last call always prunes.
    */
   const flushAndPrune = (final = false): Promise<void> =>
     exclusive(async () => {
@@ -372,7 +374,7 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
           handle = null;
         } else if (st.size < offset) {
           // Truncated in place (copytruncate): start over from its beginning.
-          await send(input, { input: states.indexOf(input), reset: true }, 0);
+          await send(input, { input: input.index, reset: true }, 0);
           offset = 0;
         }
       }
