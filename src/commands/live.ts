@@ -104,13 +104,22 @@ export const liveCommand: CommandSpec = {
         const removeInterrupt = io.onInterrupt?.(() => follower.stop());
         const diff = createFindingDiff();
         let ended = false;
-        void follower.done.then(() => (ended = true));
+        let timer: NodeJS.Timeout | undefined;
+        let wakeUp: (() => void) | null = null;
+        // The end of input cuts the wait short and clears the timer: a pending one would hold the process open
+        // until it fired. (Not a race against follower.done each round: each would stay attached to it.)
+        void follower.done.then(() => {
+          ended = true;
+          clearTimeout(timer);
+          wakeUp?.();
+        });
         try {
           let tookMs = 0;
           while (!ended) {
-            // The timer is cleared once the input ends: a pending one would hold the process open until it fires.
-            let timer: NodeJS.Timeout | undefined;
-            await Promise.race([follower.done, new Promise((r) => (timer = setTimeout(r, nextRunDelay(intervalMs, tookMs))))]);
+            await new Promise<void>((r) => {
+              wakeUp = r;
+              timer = setTimeout(r, nextRunDelay(intervalMs, tookMs));
+            });
             clearTimeout(timer);
             if (ended) break;
             const started = Date.now();

@@ -127,6 +127,29 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', done, { once: true });
   });
 
+/**
+ * `promise`, or null as soon as `signal` aborts. Unlike a race against one long-lived "aborted" promise, it
+ * leaves nothing behind: each race would add a reaction to that promise holding its result (here, a chunk of
+ * the input) for as long as the input lasts, which leaked every byte read from stdin.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise<T | null>((resolve, reject) => {
+    const onAbort = (): void => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(signal.aborted ? null : value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
+}
+
 export async function followInputs(db: Database, inputs: readonly FollowInput[], options: FollowOptions): Promise<Follower> {
   const now = options.now ?? Date.now;
   const flushMs = Math.min(options.flushMs ?? 500, 1000);
@@ -293,10 +316,9 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
     await openSource(input);
     input.state = 'reading';
     const iterator = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
-    const aborted = new Promise<IteratorResult<Buffer | string>>((r) => abort.signal.addEventListener('abort', () => r({ done: true, value: undefined }), { once: true }));
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
-      if (abort.signal.aborted) {
+      const next = await untilAborted(iterator.next(), abort.signal);
+      if (next === null) {
         // Stop reading: destroy the stream, or a `tail -f` pipe that never ends would hold the process open.
         void iterator.return?.();
         (stream as Partial<Readable>).destroy?.();

@@ -2,6 +2,8 @@ import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, truncate
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LineSplitter } from '../../src/ingest/chunk-decoder.js';
 import { followInputs } from '../../src/ingest/follow-inputs.js';
@@ -10,6 +12,9 @@ import { openDatabase, type Database } from '../../src/store/database.js';
 const SAMPLE = readFileSync(new URL('../../samples/ws-httplog.log', import.meta.url), 'utf8');
 const SESSIONS = SAMPLE.split('\n').filter((l) => /^\d+\.\d+\.\d+\.\d+:\d+ \[/.test(l));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A full garbage collection, without --expose-gc on the command line. */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 async function waitFor(predicate: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -158,6 +163,31 @@ describe('followInputs', () => {
     expect(stats.heldMs).not.toBeNull();
     expect(stats.heldMs!).toBeLessThan(3000 * 10);
     expect(Date.parse(String(rows[0]!['lo']))).toBeGreaterThanOrEqual(stats.latestTsMs! - stats.heldMs!);
+  });
+
+  it('lets go of what it read from stdin while the input goes on (a long tail -f must not grow)', async () => {
+    const chunks: WeakRef<Buffer>[] = [];
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
+    async function* lines() {
+      for (let i = 0; i < 50; i++) {
+        const chunk = Buffer.from(`${SESSIONS[i % SESSIONS.length]}\n`.repeat(20));
+        chunks.push(new WeakRef(chunk));
+        yield chunk;
+      }
+      await finished; // the input goes on
+    }
+    const follower = await followInputs(db, [{ path: '-', follow: false }], { windowMs: 3_600_000, stdin: Readable.from(lines()), flushMs: 50, parseOn: 'main' });
+    await waitFor(() => follower.stats().linesRead === 1000);
+    await sleep(100);
+    collectGarbage();
+    await sleep(0);
+    collectGarbage();
+    const alive = chunks.filter((c) => c.deref() !== undefined).length;
+    finish();
+    await follower.done;
+    // The stream may still hold its last buffer; all 50 were held before.
+    expect(alive).toBeLessThanOrEqual(2);
   });
 
   it('stores the same rows whether lines are parsed on the worker or on the main thread', async () => {
