@@ -5,10 +5,7 @@
 --   Every other diagnosis reads from it.
 -- @kind setup
 CREATE OR REPLACE TEMP MACRO session_causes(since_ts, until_ts, backend_name) AS TABLE
-WITH timeouts AS (
-  SELECT proxy, name, min(ms) AS ms, min(text) AS text, min(file || ':' || line) AS where_set
-  FROM config_timeouts GROUP BY proxy, name
-),
+WITH timeouts AS (FROM proxy_timeouts()),
 scoped AS (
   SELECT s.*,
     -- A tunnel: an upgraded HTTP session (101) or a TCP-mode connection.

@@ -10,6 +10,7 @@ SELECT backend,
 FROM session_causes($since, $until, $backend)
 WHERE lower(upgrade_header) LIKE '%websocket%'
   AND (http_version LIKE 'HTTP/2%' OR connection_header IS NULL OR NOT regexp_matches(lower(connection_header), '(^|[\s,])upgrade($|[\s,])'))
-  -- Only where the log shows the Connection header at all (some line of the backend has one).
-  AND (http_version LIKE 'HTTP/2%' OR backend IN (SELECT backend FROM sessions WHERE connection_header IS NOT NULL))
+  -- Only where the log shows the Connection header at all (some line of the backend in scope has one).
+  AND (http_version LIKE 'HTTP/2%' OR backend IN (
+    SELECT DISTINCT backend FROM session_causes($since, $until, $backend) WHERE connection_header IS NOT NULL))
 GROUP BY ALL ORDER BY count DESC, backend, problem;

@@ -76,6 +76,16 @@ const NAME_JOINS: Readonly<Record<string, SessionColumn>> = {
 const nullIf = (column: string): string => `NULLIF(r.${column}, ${ABSENT})`;
 const name = (alias: string): string => `${alias}.value`;
 
+/** The four characters of a termination state (section 8.5) as columns, from the SQL expression `term`. */
+export function terminationFlags(term: string): string {
+  return [
+    `substr(${term}, 1, 1) AS term_cause`,
+    `substr(${term}, 2, 1) AS term_state`,
+    `NULLIF(substr(${term}, 3, 1), '') AS term_cookie_client`,
+    `NULLIF(substr(${term}, 4, 1), '') AS term_cookie_server`,
+  ].join(',\n  ');
+}
+
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, value VARCHAR NOT NULL);
 
@@ -183,10 +193,7 @@ SELECT
   ${nullIf('status')} AS status,
   CASE WHEN isnan(r.bytes_read) THEN NULL ELSE CAST(r.bytes_read AS BIGINT) END AS bytes_read,
   ${name('term')} AS termination,
-  substr(${name('term')}, 1, 1) AS term_cause,
-  substr(${name('term')}, 2, 1) AS term_state,
-  NULLIF(substr(${name('term')}, 3, 1), '') AS term_cookie_client,
-  NULLIF(substr(${name('term')}, 4, 1), '') AS term_cookie_server,
+  ${terminationFlags(name('term'))},
   ${nullIf('actconn')} AS actconn,
   ${nullIf('feconn')} AS feconn,
   ${nullIf('beconn')} AS beconn,

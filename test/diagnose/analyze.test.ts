@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config/read-config.js';
+import { configLogFormats } from '../../src/commands/open-inputs.js';
 import { analyze } from '../../src/diagnose/analyze.js';
-import { prepareDiagnoses } from '../../src/diagnose/run-query.js';
+import { prepareDiagnoses, withScopedCauses } from '../../src/diagnose/run-query.js';
 import { ingestInputs } from '../../src/ingest/ingest-inputs.js';
 import { storeConfig } from '../../src/store/config-tables.js';
 import { openDatabase } from '../../src/store/database.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -175,6 +176,31 @@ describe('other diagnoses', () => {
 });
 
 describe('session_causes evaluated once per analysis', () => {
+  const samples = new URL('../../samples/', import.meta.url);
+  it.each(readdirSync(samples).filter((f) => f.endsWith('.log')))('over %s with its configuration, the scoped macro gives the rows of the full one', async (file) => {
+    const db = await openDatabase(null);
+    try {
+      const cfg = file.replace(/\.log$/, '.cfg');
+      const config = readdirSync(samples).includes(cfg) ? readConfig(readFileSync(new URL(cfg, samples), 'utf8'), cfg) : null;
+      if (config) await storeConfig(db, config);
+      await ingestInputs(db, [new URL(file, samples).pathname], { timeZone: 'UTC', logFormats: configLogFormats(config) });
+      await prepareDiagnoses(db);
+      const scope = { since: null, until: null, backend: null };
+      const read = (columns: string) => db.query(`SELECT ${columns} FROM session_causes($since, $until, $backend) ORDER BY source_id, line_no`, scope);
+      const scoped = await withScopedCauses(db, scope, async () => {
+        const { columns } = await db.query('SELECT * FROM session_causes(NULL, NULL, NULL) LIMIT 0');
+        return { columns, rows: (await read(columns.join(', '))).rows };
+      });
+      // Every column a diagnosis reads is there (the cause, the flags, the timeouts), with the same values.
+      expect(scoped.columns).toEqual(expect.arrayContaining(['cause', 'cause_confidence', 'term_cause', 'term_state', 'term_cookie_client', 'tunnel_timeout_ms', 'client_timeout_where', 'uri']));
+      const full = await read(scoped.columns.join(', '));
+      expect(scoped.rows.length).toBeGreaterThan(0);
+      expect(scoped.rows).toEqual(full.rows);
+    } finally {
+      db.close();
+    }
+  });
+
   it('gives the same causes as the macro, then leaves the macro as it was and no table behind', async () => {
     const lines = [
       line({ port: 1, backend: 'be_a', status: 502, term: 'SH--' }),
