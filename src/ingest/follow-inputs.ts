@@ -297,7 +297,9 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
       if (prune && latestTsMs !== null) {
         const cutoff = cutoffMs(latestTsMs);
         await db.run('DELETE FROM session_rows WHERE ts_ms < $cutoff', { cutoff });
-        await db.run('DELETE FROM events WHERE ts < make_timestamp(CAST($cutoff * 1000 AS BIGINT))', { cutoff });
+        // Server and health-check events stay for the whole window whatever the row budget: they are few (HAProxy
+        // logs state changes), and a server that went DOWN ten minutes ago still explains the errors of now.
+        await db.run('DELETE FROM events WHERE ts < make_timestamp(CAST($cutoff * 1000 AS BIGINT))', { cutoff: latestTsMs - options.windowMs });
         await db.run('DELETE FROM rejects WHERE ts < make_timestamp(CAST($cutoff * 1000 AS BIGINT))', { cutoff });
         // Evidence lines whose session, event or reject is gone.
         await db.run(`DELETE FROM raw_lines r WHERE NOT EXISTS (SELECT 1 FROM session_rows s WHERE s.source_id = r.source_id AND s.line_no = r.line_no)

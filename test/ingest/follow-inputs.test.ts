@@ -142,8 +142,10 @@ describe('followInputs', () => {
       return `[22/Nov/2026:04:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')}.${String(d.getUTCMilliseconds()).padStart(3, '0')}]`;
     };
     const stamp = /\[\d+\/\w+\/\d+:\d\d:\d\d:\d\d\.\d+\]/;
+    // A server went DOWN at the start: the event outlives the sessions the budget drops.
+    const down = 'Nov 22 04:00:00 lb1 haproxy[7]: Server be_ws/ws1 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.\n';
     const chunks = Array.from({ length: 6 }, (_, c) =>
-      Buffer.from(Array.from({ length: 500 }, (_, i) => SESSIONS[0]!.replace(stamp, at(c * 500 + i))).join('\n') + '\n'));
+      Buffer.from((c === 0 ? down : '') + Array.from({ length: 500 }, (_, i) => SESSIONS[0]!.replace(stamp, at(c * 500 + i))).join('\n') + '\n'));
     async function* slowly() {
       for (const chunk of chunks) {
         yield chunk;
@@ -163,6 +165,9 @@ describe('followInputs', () => {
     expect(stats.heldMs).not.toBeNull();
     expect(stats.heldMs!).toBeLessThan(3000 * 10);
     expect(Date.parse(String(rows[0]!['lo']))).toBeGreaterThanOrEqual(stats.latestTsMs! - stats.heldMs!);
+    expect(stats.events).toBe(1);
+    const events = await db.query('SELECT kind, ts FROM events');
+    expect(events.rows).toEqual([{ kind: 'server.down', ts: '2026-11-22T04:00:00.000Z' }]);
   });
 
   it('lets go of what it read from stdin while the input goes on (a long tail -f must not grow)', async () => {
