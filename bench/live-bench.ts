@@ -57,7 +57,7 @@ function stamps(now: Date): { syslog: string; accept: string } {
   };
 }
 
-async function runAt(rate: number, seconds: number, lines: readonly Template[], interval: string, extraArgs: readonly string[]): Promise<{ rate: number; achieved: number; peakRss: number; summaries: number; lastSummary: string; exit: number | null }> {
+async function runAt(rate: number, seconds: number, lines: readonly Template[], interval: string, extraArgs: readonly string[]): Promise<{ rate: number; achieved: number; peakRss: number; perMinute: number[]; summaries: number; lastSummary: string; exit: number | null }> {
   const child = spawn(process.execPath, [CLI, 'live', '--format', 'text', '--interval', interval, '--window', '15m', ...extraArgs], { stdio: ['pipe', 'pipe', 'inherit'] });
   let summaries = 0;
   let lastSummary = '';
@@ -67,9 +67,16 @@ async function runAt(rate: number, seconds: number, lines: readonly Template[], 
       lastSummary = l;
     }
   });
-  let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(child.pid!))), 200);
   const t0 = performance.now();
+  let peakRss = 0;
+  /** The peak of each minute: whether memory stays flat over a long run, or grows. */
+  const perMinute: number[] = [];
+  const sampler = setInterval(() => {
+    const rss = rssMb(child.pid!);
+    peakRss = Math.max(peakRss, rss);
+    const minute = Math.floor((performance.now() - t0) / 60_000);
+    perMinute[minute] = Math.max(perMinute[minute] ?? 0, rss);
+  }, 200);
   let sent = 0;
   let next = 0;
   const tickMs = 50;
@@ -92,7 +99,7 @@ async function runAt(rate: number, seconds: number, lines: readonly Template[], 
   child.stdin.end();
   const [exit] = (await once(child, 'exit')) as [number | null];
   clearInterval(sampler);
-  return { rate, achieved: sent / elapsed, peakRss, summaries, lastSummary, exit };
+  return { rate, achieved: sent / elapsed, peakRss, perMinute, summaries, lastSummary, exit };
 }
 
 async function main(): Promise<void> {
@@ -108,10 +115,12 @@ async function main(): Promise<void> {
   const { path } = await ensureLog(DATA, 500_000);
   const lines = templates(readFileSync(path, 'utf8').split('\n').filter(Boolean));
   const rows: string[] = [];
+  const minutes: string[] = [];
   for (const rate of rates) {
     process.stderr.write(`live at ${rate} lines/s for ${seconds} s…\n`);
     const r = await runAt(rate, seconds, lines, values.interval!, extraArgs);
     process.stderr.write(`  last summary: ${r.lastSummary}\n`);
+    if (r.perMinute.length > 1) minutes.push(`| ${rate.toLocaleString('en-US')} | ${r.perMinute.map((mb) => mb.toFixed(0)).join(' · ')} |`);
     const kept = r.achieved >= rate * 0.97;
     rows.push(`| ${rate.toLocaleString('en-US')} | ${Math.round(r.achieved).toLocaleString('en-US')} | ${kept ? 'yes' : 'no (input held back)'} | ${r.peakRss.toFixed(0)} | ${r.summaries} | ${r.exit} |`);
   }
@@ -125,6 +134,7 @@ async function main(): Promise<void> {
       '|--:|--:|---|--:|--:|--:|',
       ...rows,
       '',
+      ...(minutes.length ? ['| offered lines/s | peak RSS of each minute (MB) |', '|--:|---|', ...minutes, ''] : []),
     ].join('\n'),
   );
 }
