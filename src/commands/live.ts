@@ -28,7 +28,7 @@ export const liveCommand: CommandSpec = {
     ...INPUT_OPTIONS,
     follow: { type: 'string', multiple: true, description: 'follow this file as tail -F does (rotation, truncation, a file that appears later; repeatable)' },
     window: { type: 'string', description: 'diagnose the last WINDOW of log time, and forget older rows', default: '15m' },
-    'max-sessions': { type: 'string', description: 'keep at most about this many sessions (memory): a busier window is cut short, and the screens say so', default: String(DEFAULT_MAX_SESSIONS) },
+    'max-sessions': { type: 'string', description: 'keep at most about this many sessions and rejected lines (memory): a busier window is cut short, and the screens say so', default: String(DEFAULT_MAX_SESSIONS) },
     interval: { type: 'string', description: 'without a terminal: how often to print (at least 1s)', default: '1s' },
     backend: { type: 'string', description: 'only this backend' },
     format: { type: 'string', description: `without a terminal: ${FORMATS.join(', ')}`, default: 'text' },

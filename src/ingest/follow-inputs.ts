@@ -33,8 +33,9 @@ export interface FollowOptions extends LineParserOptions {
   /** Rows older than this, on the log's clock (the newest timestamp seen), are pruned. */
   readonly windowMs: number;
   /**
-   * At most about this many sessions are kept: when the window holds more (a busy proxy), its oldest part is
-   * pruned too and the stats say how much log time is held (heldMs). Default DEFAULT_MAX_SESSIONS.
+   * At most about this many sessions and rejected lines are kept: when the window holds more (a busy proxy, or a
+   * flood of garbage), its oldest part is pruned too and the stats say how much log time is held (heldMs).
+   * Default DEFAULT_MAX_SESSIONS.
    */
   readonly maxSessions?: number;
   /**
@@ -95,7 +96,9 @@ const MAX_QUEUED_LINES = 50_000;
 const RATE_SAMPLES = 10;
 /** The row budget of live mode: at 100 k lines/s it still keeps up (see the README's live benchmark). */
 export const DEFAULT_MAX_SESSIONS = 300_000;
-/** How many (time, sessions stored) marks the row budget remembers: one per flush. */
+/** Rejects and events without a time stamp kept per input (the newest): the row budget, at most this many. */
+const MAX_TIMELESS_KEPT = 10_000;
+/** How many (time, rows stored) marks the row budget remembers: one per flush. */
 const BUDGET_MARKS = 4096;
 
 function countLines(chunk: Uint8Array): number {
@@ -156,6 +159,7 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   const pollMs = options.pollMs ?? 250;
   const cap = options.maxLineBytes ?? 65536;
   const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+  const timelessKept = Math.min(maxSessions, MAX_TIMELESS_KEPT);
   const exclusive = createSerializer();
   const screens = options.screens ?? createSerializer();
   const abort = new AbortController();
@@ -182,7 +186,9 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   let failure: Error | null = null;
   const rates: { at: number; lines: number }[] = [];
   /** (newest log time, sessions stored so far) at each flush: where the row budget cuts the window. */
-  const marks: { tsMs: number; sessions: number }[] = [];
+  const marks: { tsMs: number; rows: number }[] = [];
+  /** The rows the budget counts: those that grow with the input (sessions, and rejects for a garbage flood). */
+  const budgetedRows = (): number => counts.sessions + counts.rejects;
 
   const send = async (input: InputState, request: DecodeRequest, lines: number): Promise<void> => {
     const rows = decoder.decode(request);
@@ -248,11 +254,11 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   /** The log time before which rows go: the window's start, or later when it holds more than the row budget. */
   function cutoffMs(latest: number): number {
     let cutoff = latest - options.windowMs;
-    const excess = counts.sessions - maxSessions;
+    const excess = budgetedRows() - maxSessions;
     if (excess > 0) {
       // The newest mark at which no more than the budget had yet to come.
       let cut: number | null = null;
-      for (const mark of marks) if (mark.sessions <= excess) cut = mark.tsMs;
+      for (const mark of marks) if (mark.rows <= excess) cut = mark.tsMs;
       if (cut !== null && cut > cutoff) cutoff = cut;
     }
     heldFromMs = cutoff;
@@ -282,7 +288,7 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
     exclusive(async () => {
       store.flush();
       if (latestTsMs !== null) {
-        marks.push({ tsMs: latestTsMs, sessions: counts.sessions });
+        marks.push({ tsMs: latestTsMs, rows: budgetedRows() });
         if (marks.length > BUDGET_MARKS) marks.splice(0, marks.length - BUDGET_MARKS / 2);
       }
       const started = Date.now();
@@ -294,19 +300,28 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
           message: input.message, id: input.sourceId,
         });
       }
-      if (prune && latestTsMs !== null) {
-        const cutoff = cutoffMs(latestTsMs);
-        await db.run('DELETE FROM session_rows WHERE ts_ms < $cutoff', { cutoff });
-        // Server and health-check events stay for the whole window whatever the row budget: they are few (HAProxy
-        // logs state changes), and a server that went DOWN ten minutes ago still explains the errors of now.
-        await db.run('DELETE FROM events WHERE ts < make_timestamp(CAST($cutoff * 1000 AS BIGINT))', { cutoff: latestTsMs - options.windowMs });
-        await db.run('DELETE FROM rejects WHERE ts < make_timestamp(CAST($cutoff * 1000 AS BIGINT))', { cutoff });
+      if (prune) {
+        if (latestTsMs !== null) {
+          const cutoff = cutoffMs(latestTsMs);
+          await db.run('DELETE FROM session_rows WHERE ts_ms < $cutoff', { cutoff });
+          // Server and health-check events stay for the whole window whatever the row budget: they are few (HAProxy
+          // logs state changes), and a server that went DOWN ten minutes ago still explains the errors of now.
+          await db.run('DELETE FROM events WHERE ts < make_timestamp(CAST($cutoff * 1000 AS BIGINT))', { cutoff: latestTsMs - options.windowMs });
+          await db.run('DELETE FROM rejects WHERE ts < make_timestamp(CAST($cutoff * 1000 AS BIGINT))', { cutoff });
+        }
+        // Lines without a time (garbage, `format raw` events) never fall out of the window: the newest are kept.
+        for (const table of ['rejects', 'events']) {
+          await db.run(`DELETE FROM ${table} t USING (
+              SELECT source_id, line_no FROM (
+                SELECT source_id, line_no, row_number() OVER (PARTITION BY source_id ORDER BY line_no DESC) AS newest
+                FROM ${table} WHERE ts IS NULL)
+              WHERE newest > $kept) old
+            WHERE t.source_id = old.source_id AND t.line_no = old.line_no`, { kept: timelessKept });
+        }
         // Evidence lines whose session, event or reject is gone.
         await db.run(`DELETE FROM raw_lines r WHERE NOT EXISTS (SELECT 1 FROM session_rows s WHERE s.source_id = r.source_id AND s.line_no = r.line_no)
           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.source_id = r.source_id AND e.line_no = r.line_no)`);
         if (!final) checkpoint();
-      }
-      if (prune) {
         lastPruneAt = Date.now();
         pruneTookMs = lastPruneAt - started;
       }

@@ -195,6 +195,41 @@ describe('followInputs', () => {
     expect(alive).toBeLessThanOrEqual(2);
   });
 
+  it('bounds a flood of garbage too: stamped rejects by the row budget, timeless ones to the newest', async () => {
+    const time = (i: number) => `Nov 22 04:${String(Math.floor(i / 6000)).padStart(2, '0')}:${String(Math.floor(i / 100) % 60).padStart(2, '0')}`;
+    const stamped = Array.from({ length: 6 }, (_, c) =>
+      Buffer.from(Array.from({ length: 500 }, (_, i) => `${time(c * 500 + i)} lb1 haproxy[7]: #### not a log ${c * 500 + i}`).join('\n') + '\n'));
+    const timeless = Array.from({ length: 6 }, (_, c) => Buffer.from(Array.from({ length: 500 }, (_, i) => `garbage \u0001 ${c * 500 + i}`).join('\n') + '\n'));
+    async function* slowly(chunks: Buffer[]) {
+      for (const chunk of chunks) {
+        yield chunk;
+        await sleep(250);
+      }
+    }
+    for (const [chunks, check] of [
+      [stamped, (kept: number) => expect(kept).toBeLessThanOrEqual(1500)],
+      [timeless, (kept: number) => expect(kept).toBe(1000)],
+    ] as const) {
+      const store = await openDatabase(null);
+      try {
+        const follower = await followInputs(store, [{ path: '-', follow: false }], {
+          windowMs: 3_600_000, maxSessions: 1000, timeZone: 'UTC', stdin: Readable.from(slowly([...chunks])), flushMs: 50,
+        });
+        const stats = await follower.done;
+        expect(stats.rejects).toBe(3000);
+        const { rows } = await store.query('SELECT count(*) AS n, min(line_no) AS first, max(line_no) AS last FROM rejects');
+        const kept = Number(rows[0]!['n']);
+        expect(kept).toBeGreaterThanOrEqual(1000);
+        check(kept);
+        // The newest are the ones kept.
+        expect(rows[0]!['last']).toBe(3000);
+        expect(rows[0]!['first']).toBe(3000 - kept + 1);
+      } finally {
+        store.close();
+      }
+    }
+  });
+
   it('stores the same rows whether lines are parsed on the worker or on the main thread', async () => {
     // Every sample, with a line over the cap, invalid UTF-8 and CRLF, cut into chunks that split lines.
     const bytes = Buffer.concat([Buffer.from(SAMPLE), Buffer.from(`${'x'.repeat(300)}\n`), Buffer.from([0x66, 0xff, 0x0a]), Buffer.from(`${SESSIONS[2]}\r\n`)]);
