@@ -93,6 +93,11 @@ export async function analyze(db: Database, scope: Scope, config: HaproxyConfig 
   return withScopedCauses(db, scope, () => runDiagnoses(db, scope, config));
 }
 
+/** The analysis, and `more` run over the same materialized scope (the queries it runs must use `scope`). */
+export async function analyzeWith<T>(db: Database, scope: Scope, config: HaproxyConfig | null, more: () => Promise<T>): Promise<[Analysis, T]> {
+  return withScopedCauses(db, scope, async () => [await runDiagnoses(db, scope, config), await more()]);
+}
+
 async function runDiagnoses(db: Database, scope: Scope, config: HaproxyConfig | null): Promise<Analysis> {
   const [summaryRow] = await runQuery(db, 'summary', scope);
   const s = summaryRow ?? {};

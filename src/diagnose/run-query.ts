@@ -13,6 +13,7 @@ export const QUERY_DEFAULTS: Readonly<Record<string, SqlValue>> = {
   repeat_threshold: 3,
   per_minute: 20,
   min_count: 10,
+  buckets: 40,
 };
 
 export async function runQuery(db: Database, name: string, scope: Scope, extra: Record<string, SqlValue> = {}): Promise<Row[]> {

@@ -14,3 +14,9 @@ export function formatRate(perSecond: number): string {
 }
 
 export const formatPercent = (share: number): string => `${(share * 100).toFixed(1)} %`;
+
+const BARS = '▁▂▃▄▅▆▇█';
+/** One character per value, scaled to the largest (`max`, default the series' own): blank for 0, ▁ … █ above. */
+export function sparkline(values: readonly number[], max = Math.max(0, ...values)): string {
+  return values.map((v) => (v <= 0 || max <= 0 ? ' ' : BARS[Math.min(BARS.length - 1, Math.floor((v / max) * BARS.length - 1e-9))]!)).join('');
+}

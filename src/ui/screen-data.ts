@@ -17,11 +17,22 @@ export interface LiveStats {
   readonly inputs: readonly { readonly path: string; readonly state: string; readonly message: string | null }[];
 }
 
+/** 5xx sessions of one cause per second, over equal spans of the scope (oldest first). */
+export interface CauseTimeline {
+  readonly cause: string;
+  readonly perSecond: readonly number[];
+  readonly total: number;
+}
+
 export interface ScreenData {
   readonly analysis: Analysis;
   /** source_id, line_no, ts, reason, detail, raw. */
   readonly rejects: readonly Row[];
   readonly rates: { readonly sessionsPerSecond: number; readonly upgradesPerSecond: number };
+  /** Tunnels open at the end of the scope, estimated (see queries/open-tunnels.sql); null when nothing upgrades. */
+  readonly openTunnels: number | null;
+  /** 5xx per second by cause, most first, and the length of each span. */
+  readonly failureTimeline: { readonly bucketMs: number; readonly causes: readonly CauseTimeline[] };
   readonly live: LiveStats | null;
   /** The window shown, for the header (null: the whole archive). */
   readonly since: string | null;

@@ -4,10 +4,11 @@
  * at a time on the connection.
  */
 import type { HaproxyConfig } from '../config/read-config.js';
-import { analyze } from '../diagnose/analyze.js';
-import type { Database, QueryResult, SqlValue } from '../store/database.js';
+import { analyzeWith } from '../diagnose/analyze.js';
+import { runQuery } from '../diagnose/run-query.js';
+import type { Database, QueryResult, Row, SqlValue } from '../store/database.js';
 import { createSerializer, type Serializer } from '../store/serializer.js';
-import type { DrillResult, DrillTarget, LiveStats, ScreenData, ScreenSource } from './screen-data.js';
+import type { CauseTimeline, DrillResult, DrillTarget, LiveStats, ScreenData, ScreenSource } from './screen-data.js';
 
 export interface ScreenSourceOptions {
   readonly config: HaproxyConfig | null;
@@ -30,6 +31,30 @@ const toSql = (ms: number): string => new Date(ms).toISOString().replace('T', ' 
 const SESSION_TEXT = `coalesce(r.raw, strftime(c.ts, '%Y-%m-%d %H:%M:%S.%g') || ' ' || coalesce(c.client_ip, '-') || ' ' || coalesce(c.frontend, '-') || ' '
   || coalesce(c.backend, '-') || '/' || coalesce(c.server, '-') || ' ' || coalesce(CAST(c.status AS VARCHAR), '-') || ' ' || coalesce(c.termination, '-')
   || ' ' || coalesce(CAST(c.duration_ms AS VARCHAR), '-') || 'ms ' || coalesce(c.method || ' ' || c.uri, ''))`;
+
+/** Spans of the Overview's sparklines. */
+const TIMELINE_BUCKETS = 40;
+
+/** failure-timeline rows → one series per cause, every span present, most 5xx first. */
+export function toTimeline(rows: readonly Row[]): ScreenData['failureTimeline'] {
+  const first = rows[0];
+  if (!first) return { bucketMs: 0, causes: [] };
+  const bucketMs = Number(first['bucket_ms']);
+  const spans = Math.max(1, Math.min(TIMELINE_BUCKETS, Number(first['buckets'])));
+  const byCause = new Map<string, number[]>();
+  for (const r of rows) {
+    const cause = String(r['cause']);
+    let counts = byCause.get(cause);
+    if (!counts) byCause.set(cause, (counts = new Array<number>(spans).fill(0)));
+    const at = Math.min(Number(r['bucket']), spans - 1);
+    counts[at] = (counts[at] ?? 0) + Number(r['count']);
+  }
+  const causes: CauseTimeline[] = [...byCause].map(([cause, counts]) => ({
+    cause, perSecond: counts.map((n) => (n * 1000) / bucketMs), total: counts.reduce((a, b) => a + b, 0),
+  }));
+  causes.sort((a, b) => b.total - a.total || a.cause.localeCompare(b.cause));
+  return { bucketMs, causes };
+}
 
 export interface ClosableScreenSource extends ScreenSource {
   /** Refuses further work and waits for the statements already queued: call it before closing the database. */
@@ -72,8 +97,9 @@ export function createScreenSource(db: Database, options: ScreenSourceOptions): 
     async load(): Promise<ScreenData> {
       const from = since();
       const scope = { since: from, until: null, backend };
-      const { analysis, rejects, rateRow } = await exclusive(async () => {
-        const analysis = await analyze(db, scope, options.config);
+      const { analysis, timeline, tunnels, rejects, rateRow } = await exclusive(async () => {
+        const [analysis, timeline] = await analyzeWith(db, scope, options.config, () => runQuery(db, 'failure-timeline', scope, { buckets: TIMELINE_BUCKETS }));
+        const tunnels = await runQuery(db, 'open-tunnels', scope);
         const rejects = await db.query('SELECT source_id, line_no, ts, reason, detail, raw FROM rejects ORDER BY ts DESC NULLS LAST, source_id, line_no DESC LIMIT 500');
         const rateRow = await db.query(
           `WITH s AS (SELECT * FROM sessions WHERE ($since IS NULL OR ts >= CAST($since AS TIMESTAMP)) AND ($backend IS NULL OR backend = $backend)),
@@ -83,7 +109,7 @@ export function createScreenSource(db: Database, options: ScreenSourceOptions): 
            FROM s, m WHERE NOT $recent OR s.ts >= m.hi - to_milliseconds(CAST($rate_ms AS BIGINT))`,
           { since: from, backend, recent: options.windowMs !== null, rate_ms: RATE_MS },
         );
-        return { analysis, rejects, rateRow };
+        return { analysis, timeline, tunnels, rejects, rateRow };
       });
       const r = rateRow.rows[0] ?? {};
       const seconds = Math.max(Number(r['span_ms'] ?? 0) / 1000, 1);
@@ -92,6 +118,8 @@ export function createScreenSource(db: Database, options: ScreenSourceOptions): 
         analysis,
         rejects: rejects.rows,
         rates: { sessionsPerSecond: Number(r['n'] ?? 0) / seconds, upgradesPerSecond: Number(r['u'] ?? 0) / seconds },
+        openTunnels: tunnels.length ? tunnels.reduce((sum, t) => sum + Number(t['open'] ?? 0), 0) : null,
+        failureTimeline: toTimeline(timeline),
         live,
         since: from,
       };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config/read-config.js';
 import { configLogFormats } from '../../src/commands/open-inputs.js';
 import { analyze } from '../../src/diagnose/analyze.js';
-import { prepareDiagnoses, withScopedCauses } from '../../src/diagnose/run-query.js';
+import { prepareDiagnoses, runQuery, withScopedCauses } from '../../src/diagnose/run-query.js';
 import { ingestInputs } from '../../src/ingest/ingest-inputs.js';
 import { storeConfig } from '../../src/store/config-tables.js';
 import { openDatabase } from '../../src/store/database.js';
@@ -217,5 +217,33 @@ describe('session_causes evaluated once per analysis', () => {
     const scoped = await analyze(db, { since: null, until: null, backend: 'be_a' });
     expect(scoped.summary.sessions).toBe(1);
     expect(scoped.errors.map((e) => e.cause)).toEqual(['server.hangup']);
+  });
+});
+
+describe('open tunnels', () => {
+  const sample = (name: string) => new URL(`../../samples/${name}`, import.meta.url);
+  it.each([
+    ['ws-httplog', 'beconn'],
+    ['ws-custom-quoted', 'littles_law'],
+  ] as const)("over %s: from %s (HAProxy's count where the format logs it, else tunnels/s × mean duration)", async (name, from) => {
+    const db = await openDatabase(null);
+    try {
+      const config = readConfig(readFileSync(sample(`${name}.cfg`), 'utf8'), `${name}.cfg`);
+      await ingestInputs(db, [sample(`${name}.log`).pathname], { timeZone: 'UTC', logFormats: configLogFormats(config) });
+      const rows = await runQuery(db, 'open-tunnels', { since: null, until: null, backend: null });
+      expect(rows.length).toBeGreaterThan(0);
+      const { rows: sessions } = await db.query('SELECT backend, epoch_ms(ts) AS ms, beconn, duration_ms FROM sessions WHERE upgraded ORDER BY ts');
+      for (const r of rows) {
+        const mine = sessions.filter((s) => s['backend'] === r['backend']);
+        const newest = mine[mine.length - 1]!;
+        const spanS = Math.max((Number(newest['ms']) - Number(mine[0]!['ms'])) / 1000, 1);
+        const meanS = mine.reduce((a, s) => a + Number(s['duration_ms']), 0) / mine.length / 1000;
+        const expected = from === 'beconn' ? Number(newest['beconn']) : Math.round((mine.length / spanS) * meanS);
+        if (from === 'littles_law') expect(r['beconn']).toBeNull();
+        expect(r['open']).toBe(expected);
+      }
+    } finally {
+      db.close();
+    }
   });
 });

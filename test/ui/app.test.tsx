@@ -47,7 +47,12 @@ describe('App', () => {
     const frame = app.frame();
     expect(frame).toMatch(/sessions\/s 2\.5/);
     expect(frame).toMatch(/upgrades\/s 1\.5/);
-    expect(frame).toMatch(/5xx by cause: no-server 7, timeout\.upgrade 2/);
+    // 5xx/s per cause as sparklines on one scale (peak 4/s): 0 1 2 4 0 0 -> blank ▂ ▄ █ blank blank.
+    expect(frame).toMatch(/5xx\/s by cause \(1 s a column, peak 4\.0\/s\)/);
+    expect(frame).toMatch(/no-server +▂▄█ {3}0\.0\/s now, 7 in all/);
+    expect(frame).toMatch(/server\.hangup .* {4}▂▂ 1\.0\/s now, 2 in all/);
+    expect(frame).not.toContain(ESC);
+    expect(frame).toMatch(/open tunnels ~42/);
     expect(frame).toMatch(/lines\/s 12/);
     expect(frame).toMatch(/lag 300 ms/);
     expect(frame).toMatch(/critical/);

@@ -29,6 +29,14 @@ export const DATA: ScreenData = {
   analysis: ANALYSIS,
   rejects: [{ source_id: 1, line_no: 9, ts: null, reason: 'unknown_format', detail: 'field 3', raw: `garbage ${EVIL}` }],
   rates: { sessionsPerSecond: 2.5, upgradesPerSecond: 1.5 },
+  openTunnels: 42,
+  failureTimeline: {
+    bucketMs: 1000,
+    causes: [
+      { cause: 'no-server', perSecond: [0, 1, 2, 4, 0, 0], total: 7 },
+      { cause: `server.hangup ${EVIL}`, perSecond: [0, 0, 0, 0, 1, 1], total: 2 },
+    ],
+  },
   live: { linesRead: 120, linesPerSecond: 12, lagMs: 300, queuedLines: 0, ended: false, inputs: [] },
   since: null,
 };

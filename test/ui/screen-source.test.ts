@@ -32,6 +32,25 @@ describe('createScreenSource', () => {
     expect(data.live).toBeNull();
   });
 
+  it('counts every 5xx in the sparklines, by cause, and estimates the open tunnels from beconn', async () => {
+    const fiveXX = new Map<string, number>();
+    for (const e of data.analysis.errors) if (e.status !== null && e.status >= 500) fiveXX.set(e.cause, (fiveXX.get(e.cause) ?? 0) + e.count);
+    expect(fiveXX.size).toBeGreaterThan(0);
+    const { bucketMs, causes } = data.failureTimeline;
+    expect(new Map(causes.map((c) => [c.cause, c.total]))).toEqual(fiveXX);
+    for (const c of causes) {
+      expect(c.perSecond.length).toBeLessThanOrEqual(40);
+      // Rates back to counts: every 5xx is in some span.
+      expect(Math.round(c.perSecond.reduce((a, b) => a + b, 0) * (bucketMs / 1000))).toBe(c.total);
+    }
+    // Most first.
+    expect(causes.map((c) => c.total)).toEqual([...causes.map((c) => c.total)].sort((a, b) => b - a));
+    // The newest line of each upgrading backend says how many connections it has (beconn).
+    const { rows } = await db.query(`SELECT sum(b) AS n FROM (SELECT arg_max(beconn, ts) AS b FROM sessions WHERE upgraded GROUP BY backend)`);
+    expect(data.openTunnels).toBe(Number(rows[0]!['n']));
+    expect(data.openTunnels).toBeGreaterThan(0);
+  });
+
   it.each(['errors', 'sticky', 'tunnels', 'events'] as const)('Enter on the first row of %s finds its lines', async (screen) => {
     const target = drillTarget(screen, data, 0);
     expect(target).not.toBeNull();
