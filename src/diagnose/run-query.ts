@@ -68,6 +68,12 @@ LEFT JOIN proxy_timeouts() tt ON tt.proxy = c.backend AND tt.name = 'tunnel'
 LEFT JOIN proxy_timeouts() tc ON tc.proxy = c.frontend AND tc.name = 'client'
 LEFT JOIN proxy_timeouts() ts ON ts.proxy = c.backend AND ts.name = 'server'`;
 
+/**
+ * Runs `fn` (several diagnoses over one scope) with session_causes evaluated once: every diagnosis reads that
+ * macro, and evaluating it (the sessions view's joins, the cause of every session) is most of each one's cost.
+ * The scope's rows are materialized in a temporary table and the macro reads it for the length of `fn`; the
+ * macro is then defined again and the table dropped. Every diagnosis run inside must use `scope`.
+ */
 export async function withScopedCauses<T>(db: Database, scope: Scope, fn: () => Promise<T>): Promise<T> {
   await prepareDiagnoses(db);
   const left = [...UNREAD_COLUMNS, ...DERIVED_COLUMNS].join(', ');

@@ -66,8 +66,8 @@ export const SESSION_COLUMNS = [
 
 export type SessionColumn = (typeof SESSION_COLUMNS)[number][0];
 
-/** The view's alias for each name column of session_rows: `fe.value` is the frontend's name. */
-const NAME_JOINS: Readonly<Record<string, SessionColumn>> = {
+/** The view's short name for each name-id column of session_rows: `name('fe')` is the frontend's name. */
+const NAME_COLUMNS: Readonly<Record<string, SessionColumn>> = {
   fmt: 'format_id', host: 'host_id', ip: 'client_ip_id', fe: 'frontend_id', be: 'backend_id', srv: 'server_id',
   term: 'termination_id', meth: 'method_id', ver: 'version_id', upg: 'upgrade_id', conn: 'connection_id',
   rqc: 'req_cookie_id', rsc: 'res_cookie_id',
@@ -79,7 +79,7 @@ const nullIf = (column: string): string => `NULLIF(r.${column}, ${ABSENT})`;
  * per query. Thirteen hash joins on the names table did the same, but each took its own partitioned hash table
  * (about 90 MB of DuckDB's memory for every query over the view, however few the names).
  */
-const name = (alias: string): string => `CASE WHEN r.${NAME_JOINS[alias]} > 0 THEN dictionary.names[r.${NAME_JOINS[alias]}] END`;
+const name = (alias: string): string => `CASE WHEN r.${NAME_COLUMNS[alias]} > 0 THEN dictionary.names[r.${NAME_COLUMNS[alias]}] END`;
 
 /** The four characters of a termination state (section 8.5) as columns, from the SQL expression `term`. */
 export function terminationFlags(term: string): string {
