@@ -40,7 +40,7 @@ export function OverviewScreen({ data, selected, height }: ScreenProps) {
         <Text>5xx/s by cause: none</Text>
       ) : (
         <Box flexDirection="column" flexShrink={0}>
-          <Text>5xx/s by cause <Text dimColor>({formatDuration(timeline.bucketMs)} a column, peak {formatRate(peak)}/s)</Text></Text>
+          <Text>5xx/s by cause <Text dimColor={theme.dim}>({formatDuration(timeline.bucketMs)} a column, peak {formatRate(peak)}/s)</Text></Text>
           {shown.map((c) => (
             <Box key={c.cause} flexShrink={0}>
               <Box width={24}><Text wrap="truncate-end">  {safe(c.cause)}</Text></Box>
