@@ -82,7 +82,9 @@ export type DecodeRequest =
   /** The input ended: its unfinished last line is a line. */
   | { readonly input: number; readonly end: true }
   /** The input was truncated in place: forget its unfinished line. */
-  | { readonly input: number; readonly reset: true };
+  | { readonly input: number; readonly reset: true }
+  /** Forget the names handed out so far (live bounds the name dictionary; see followInputs). */
+  | { readonly input: number; readonly forgetNames: true };
 
 export class ChunkDecoder {
   private readonly encoder: LineEncoder;
@@ -97,6 +99,12 @@ export class ChunkDecoder {
 
   /** The rows of the lines `request` completes (none for a reset), numbered per input from 1. */
   decode(request: DecodeRequest): EncodedLines {
+    if ('forgetNames' in request) {
+      // Every row encoded before this reply carries the old ids; every later one brings its names anew.
+      const none = this.encoder.encode({ firstLineNo: 1, lines: [], notes: [] }, false);
+      this.encoder.forgetNames();
+      return none;
+    }
     let splitter = this.splitters.get(request.input);
     if (!splitter) this.splitters.set(request.input, (splitter = new LineSplitter(this.options.maxLineBytes)));
     const pending: PendingLine[] = [];

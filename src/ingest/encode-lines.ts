@@ -62,6 +62,11 @@ export class LineEncoder implements LineSink {
     return { lines: lines.length, skipped, counts, compressed, latestTsMs, names: this.names.takePending(), ...this.out };
   }
 
+  /** Forgets the names handed out so far (rows encoded from now on bring theirs again, with new ids). */
+  forgetNames(): void {
+    this.sessions.forgetNames();
+  }
+
   addSession(rec: SessionRecord, meta: SessionMeta, evidence: string | null, bytes: Uint8Array | null): void {
     if (this.sessions.add(rec, meta)) this.out.sessions.push(this.sessions.take());
     if (evidence !== null) this.out.evidence.push({ lineNo: meta.lineNo, raw: evidence, bytes });

@@ -43,6 +43,12 @@ export interface FollowOptions extends LineParserOptions {
    * until no query runs there (DuckDB refuses to checkpoint under an open transaction).
    */
   readonly screens?: Serializer;
+  /**
+   * When the name dictionary holds more names than this (values that keep coming: IPv6 clients, session
+   * cookies), it starts over: the names no stored session uses are deleted, those seen again get new ids.
+   * Default DEFAULT_MAX_NAMES.
+   */
+  readonly maxNames?: number;
   /** Where lines are parsed: on a worker thread (default) or on the main thread. */
   readonly parseOn?: 'worker' | 'main';
   readonly stdin?: NodeJS.ReadableStream;
@@ -96,6 +102,8 @@ const MAX_QUEUED_LINES = 50_000;
 const RATE_SAMPLES = 10;
 /** The row budget of live mode: at 100 k lines/s it still keeps up (see the README's live benchmark). */
 export const DEFAULT_MAX_SESSIONS = 300_000;
+/** Names the dictionaries may hold before they start over (see FollowOptions.maxNames). */
+export const DEFAULT_MAX_NAMES = 100_000;
 /** Rejects and events without a time stamp kept per input (the newest): the row budget, at most this many. */
 const MAX_TIMELESS_KEPT = 10_000;
 /** How many (time, rows stored) marks the row budget remembers: one per flush. */
@@ -179,7 +187,9 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   let latestTsMs: number | null = null;
   let heldFromMs: number | null = null;
   /** Requests sent to the decoder, in order, with the lines each will bring (its newlines). */
-  const queued: { input: InputState; lines: number; rows: Promise<EncodedLines> }[] = [];
+  const queued: { input: InputState; lines: number; rows: Promise<EncodedLines>; forgetNames?: true }[] = [];
+  const maxNames = options.maxNames ?? DEFAULT_MAX_NAMES;
+  let forgettingNames = false;
   let queuedLines = 0;
   let wake: (() => void) | null = null;
   let drained: (() => void) | null = null;
@@ -190,12 +200,16 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   /** The rows the budget counts: those that grow with the input (sessions, and rejects for a garbage flood). */
   const budgetedRows = (): number => counts.sessions + counts.rejects;
 
-  const send = async (input: InputState, request: DecodeRequest, lines: number): Promise<void> => {
+  /** Sends a request to the decoder; its reply is stored in order by the store loop. */
+  const enqueue = (input: InputState, request: DecodeRequest, lines: number): void => {
     const rows = decoder.decode(request);
     rows.catch(() => undefined); // a failure is met by the store loop, in order
-    queued.push({ input, lines, rows });
+    queued.push({ input, lines, rows, ...('forgetNames' in request ? { forgetNames: true as const } : {}) });
     queuedLines += lines;
     wake?.();
+  };
+  const send = async (input: InputState, request: DecodeRequest, lines: number): Promise<void> => {
+    enqueue(input, request, lines);
     // Backpressure: stop reading until the store has caught up (never waits on the screens, only on the store).
     while (queuedLines > MAX_QUEUED_LINES && !abort.signal.aborted) await new Promise<void>((r) => (drained = r));
   };
@@ -236,9 +250,14 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
         abort.abort();
         return;
       }
-      await exclusive(() => {
+      await exclusive(async () => {
         store.addEncoded(rows, next.input.sourceId);
         stored(next.input, rows);
+        if (next.forgetNames) {
+          // Every row with the old ids is stored: the store forgets them too, and drops the unused ones.
+          await store.forgetNames();
+          forgettingNames = false;
+        }
       });
       queued.shift();
       queuedLines -= next.lines;
@@ -299,6 +318,11 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
           lines: input.lines, bytes: input.bytes, status: input.state === 'ended' || input.state === 'reading' || input.state === 'waiting' ? 'ok' : input.state,
           message: input.message, id: input.sourceId,
         });
+      }
+      if (!final && !forgettingNames && store.nameCount > maxNames && states[0]) {
+        // The decoder forgets at this point of the stream; the store when the reply comes back (store loop).
+        forgettingNames = true;
+        enqueue(states[0], { input: 0, forgetNames: true }, 0);
       }
       if (prune) {
         if (latestTsMs !== null) {

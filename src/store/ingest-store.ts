@@ -8,6 +8,7 @@ import type { EventRecord } from '../parse/formats/events.js';
 import type { SessionRecord } from '../parse/session-record.js';
 import type { Database } from './database.js';
 import { NameDictionary } from './name-dictionary.js';
+import { NAME_ID_COLUMNS } from './schema.js';
 import type { EncodedSessions, SessionMeta } from './session-columns.js';
 import { SessionLoader } from './session-loader.js';
 
@@ -129,6 +130,24 @@ export class IngestStore {
       { id, path, compressed, fingerprint, fbytes: fingerprintBytes, ingest: this.ingestId },
     );
     return id;
+  }
+
+  /** How many names the dictionary knows. */
+  get nameCount(): number {
+    return this.names.size;
+  }
+
+  /**
+   * Forgets every name (the encoders elsewhere must forget theirs at the same point of the stream), makes the
+   * rows added so far visible, and deletes the names no stored session uses any more. Names of the rows still
+   * stored stay; the values seen again come back with new ids.
+   */
+  async forgetNames(): Promise<void> {
+    this.sessions.forgetNames();
+    this.flush();
+    const ids = NAME_ID_COLUMNS.join(', ');
+    await this.db.run(`DELETE FROM names n WHERE NOT EXISTS (
+      SELECT 1 FROM (SELECT unnest([${ids}]) AS id FROM session_rows) used WHERE used.id = n.id)`);
   }
 
   /** The store's names as [id, value], to seed the dictionary of an encoder running elsewhere. */

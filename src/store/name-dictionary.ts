@@ -58,6 +58,21 @@ export class NameDictionary {
     this.uncommitted = [];
   }
 
+  /** How many names it knows. */
+  get size(): number {
+    return this.ids.size;
+  }
+
+  /**
+   * Forget every name, keeping the ids handed out so far out of use: a value seen again gets a new id (and is
+   * pending again). Live mode does this to bound memory when names keep coming (IPv6 clients, session cookies).
+   */
+  forget(): void {
+    this.ids.clear();
+    this.pending = [];
+    this.uncommitted = [];
+  }
+
   /** Forget the names added since the last commit (their rows were rolled back). */
   rollback(): void {
     for (const value of this.uncommitted) this.ids.delete(value);

@@ -73,6 +73,9 @@ const NAME_COLUMNS: Readonly<Record<string, SessionColumn>> = {
   rqc: 'req_cookie_id', rsc: 'res_cookie_id',
 };
 
+/** The columns of session_rows that hold a name's id. */
+export const NAME_ID_COLUMNS: readonly SessionColumn[] = Object.values(NAME_COLUMNS);
+
 const nullIf = (column: string): string => `NULLIF(r.${column}, ${ABSENT})`;
 /**
  * A name column's value: its id (from 1; ABSENT or NULL when none) indexes one list of every name, built once

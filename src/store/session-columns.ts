@@ -178,6 +178,13 @@ export class SessionEncoder {
     return { rows, ints, doubles, texts: texts.map((values) => encodeText(values, rows)) };
   }
 
+  /** Forgets the names (see NameDictionary.forget), after the rows added so far were taken. */
+  forgetNames(): void {
+    this.names.forget();
+    this.lastValue.length = 0;
+    this.lastId.length = 0;
+  }
+
   /** Drops the rows added since the last take (and the remembered ids: the dictionary is rolling back). */
   discard(): void {
     this.batch = emptyBatch();

@@ -115,6 +115,12 @@ export class SessionLoader {
     this.appender.flushSync();
   }
 
+  /** Forgets every name (NameDictionary.forget) once the rows added so far are appended. */
+  forgetNames(): void {
+    this.drainEncoder();
+    this.encoder.forgetNames();
+  }
+
   /** Drops the rows added since the last flush (their transaction is being rolled back). */
   discard(): void {
     this.encoder.discard();

@@ -230,6 +230,47 @@ describe('followInputs', () => {
     }
   });
 
+  describe('names of ever-new values (IPv6 clients, session cookies)', () => {
+    const v4 = /^\d+\.\d+\.\d+\.\d+:(\d+)/;
+    const ip = (i: number) => `2001:db8::${i.toString(16)}`;
+    /** 3000 sessions in 6 slow chunks, session n (line n + 1) from address client(n). */
+    const input = (client: (n: number) => number) => {
+      const chunks = Array.from({ length: 6 }, (_, c) =>
+        Buffer.from(Array.from({ length: 500 }, (_, i) => SESSIONS[i % SESSIONS.length]!.replace(v4, `${ip(client(c * 500 + i))}:$1`)).join('\n') + '\n'));
+      return Readable.from((async function* () {
+        for (const chunk of chunks) {
+          yield chunk;
+          await sleep(200);
+        }
+      })());
+    };
+    const addresses = async () => (await db.query("SELECT count(*) AS n FROM names WHERE value LIKE '2001:db8::%'")).rows[0]!['n'];
+
+    it('are deleted once no stored session uses them (the dictionary starts over past maxNames)', async () => {
+      const follower = await followInputs(db, [{ path: '-', follow: false }], {
+        windowMs: 3_600_000, timeZone: 'UTC', maxSessions: 1000, maxNames: 500, stdin: input((n) => n), flushMs: 50,
+      });
+      expect((await follower.done).sessions).toBe(3000);
+      const { rows } = await db.query('SELECT line_no, client_ip FROM sessions ORDER BY line_no');
+      expect(rows.length).toBeLessThanOrEqual(1500);
+      expect(rows.filter((r) => r['client_ip'] !== ip(Number(r['line_no']) - 1))).toEqual([]);
+      // 3000 addresses were seen; the ones of pruned sessions are gone (all 3000 stayed before).
+      expect(Number(await addresses())).toBeLessThan(2000);
+    });
+
+    it.each(['worker', 'main'] as const)('keep every stored session right when values come back after the start-over (parsed on the %s thread)', async (parseOn) => {
+      const follower = await followInputs(db, [{ path: '-', follow: false }], {
+        windowMs: 3_600_000, timeZone: 'UTC', maxNames: 500, stdin: input((n) => n % 700), flushMs: 50, parseOn,
+      });
+      expect((await follower.done).sessions).toBe(3000);
+      const { rows } = await db.query('SELECT line_no, client_ip FROM sessions ORDER BY line_no');
+      expect(rows).toHaveLength(3000);
+      expect(rows.filter((r) => r['client_ip'] !== ip((Number(r['line_no']) - 1) % 700))).toEqual([]);
+      // Values seen again got new ids: some addresses are in `names` more than once.
+      expect(Number(await addresses())).toBeGreaterThan(700);
+    });
+  });
+
   it('stores the same rows whether lines are parsed on the worker or on the main thread', async () => {
     // Every sample, with a line over the cap, invalid UTF-8 and CRLF, cut into chunks that split lines.
     const bytes = Buffer.concat([Buffer.from(SAMPLE), Buffer.from(`${'x'.repeat(300)}\n`), Buffer.from([0x66, 0xff, 0x0a]), Buffer.from(`${SESSIONS[2]}\r\n`)]);
