@@ -11,9 +11,11 @@ WITH t AS (
     AND ($since IS NULL OR ts >= CAST($since AS TIMESTAMP))
     AND ($until IS NULL OR ts < CAST($until AS TIMESTAMP))
     AND ($backend IS NULL OR backend = $backend)
+),
+per_backend AS (
+  SELECT backend, arg_max(beconn, ts) AS beconn,
+    round(count(*) / greatest((epoch_ms(max(ts)) - epoch_ms(min(ts))) / 1000.0, 1) * avg(duration_ms) / 1000.0) AS littles_law
+  FROM t GROUP BY backend
 )
-SELECT backend,
-  arg_max(beconn, ts) AS beconn,
-  round(count(*) / greatest((epoch_ms(max(ts)) - epoch_ms(min(ts))) / 1000.0, 1) * avg(duration_ms) / 1000.0) AS littles_law,
-  coalesce(arg_max(beconn, ts), round(count(*) / greatest((epoch_ms(max(ts)) - epoch_ms(min(ts))) / 1000.0, 1) * avg(duration_ms) / 1000.0)) AS open
-FROM t GROUP BY backend ORDER BY backend;
+SELECT backend, beconn, littles_law, coalesce(beconn, littles_law) AS open
+FROM per_backend ORDER BY backend;

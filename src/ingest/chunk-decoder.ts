@@ -7,9 +7,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { LineNote } from '../input/read-lines.js';
-import { createLineParser, type LineParserOptions } from '../parse/parse-line.js';
-import { NameDictionary } from '../store/name-dictionary.js';
-import { LineEncoder, type EncodedLines } from './encode-lines.js';
+import { seededEncoder, type EncodedLines, type EncoderSeed, type LineEncoder } from './encode-lines.js';
 
 /** One line cut from the byte stream, as readLines notes it. */
 export interface PendingLine {
@@ -69,12 +67,7 @@ export class LineSplitter {
 }
 
 /** Everything a chunk decoder needs; structured-cloneable, so it can be a worker's workerData. */
-export interface DecoderOptions {
-  readonly parser: LineParserOptions;
-  readonly maxLineBytes: number;
-  /** The store's names as [id, value], so that ids handed out here extend the store's. */
-  readonly names: [number, string][];
-}
+export type DecoderOptions = EncoderSeed;
 
 /** What the live follower asks of a decoder, for input number `input`. */
 export type DecodeRequest =
@@ -92,9 +85,7 @@ export class ChunkDecoder {
   private readonly lineCounts = new Map<number, number>();
 
   constructor(private readonly options: DecoderOptions) {
-    const names = new NameDictionary();
-    names.load(options.names);
-    this.encoder = new LineEncoder(createLineParser(options.parser), names, options.maxLineBytes, 0);
+    this.encoder = seededEncoder(options);
   }
 
   /** The rows of the lines `request` completes (none for a reset), numbered per input from 1. */

@@ -5,10 +5,10 @@
  */
 import type { LineBatch, LineNote } from '../input/read-lines.js';
 import type { EventRecord } from '../parse/formats/events.js';
-import type { LineParser } from '../parse/parse-line.js';
+import { createLineParser, type LineParser, type LineParserOptions } from '../parse/parse-line.js';
 import type { SessionRecord } from '../parse/session-record.js';
 import type { EncodedEvent, EncodedEvidence, EncodedReject, EncodedRows } from '../store/ingest-store.js';
-import type { NameDictionary } from '../store/name-dictionary.js';
+import { NameDictionary } from '../store/name-dictionary.js';
 import { SessionEncoder, type EncodedSessions, type SessionMeta } from '../store/session-columns.js';
 import { storeLine, type LineCounts, type LineSink } from './store-line.js';
 
@@ -22,6 +22,21 @@ export interface EncodedLines extends EncodedRows {
   readonly compressed: boolean;
   /** The newest log timestamp among these lines (ms since the epoch, UTC), NaN when none has one. */
   readonly latestTsMs: number;
+}
+
+/** What an encoder off the store needs (structured-cloneable, so it can be a worker's workerData). */
+export interface EncoderSeed {
+  readonly parser: LineParserOptions;
+  readonly maxLineBytes: number;
+  /** The store's names as [id, value], so that ids handed out here extend the store's. */
+  readonly names: [number, string][];
+}
+
+/** An encoder with its own parser and a copy of the store's names; lines up to `skip` are counted, not parsed. */
+export function seededEncoder(seed: EncoderSeed, skip = 0): LineEncoder {
+  const names = new NameDictionary();
+  names.load(seed.names);
+  return new LineEncoder(createLineParser(seed.parser), names, seed.maxLineBytes, skip);
 }
 
 /** Encodes line batches of one input; the parser and the name dictionary live as long as it. */

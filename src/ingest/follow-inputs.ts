@@ -2,8 +2,9 @@
  * Continuous ingest for `wsdiag live`: stdin, or files followed with `tail -F` semantics (rotation by rename,
  * truncation, a file that appears later), polled with fs.stat. Rows are flushed to the store on a timer (flushing
  * is what makes appended rows visible to queries), rows older than the window are pruned, and every use of the
- * connection — appends, flushes, prunes and the screens' queries — goes through one serializer, because a DuckDB
- * connection must never run two statements at once and an appender may write into the table when its chunk fills.
+ * connection — appends, flushes, prunes — goes through one serializer, because a DuckDB connection must never run
+ * two statements at once and an appender may write into the table when its chunk fills. The screens query on a
+ * connection of their own (FollowOptions.screens).
  *
  * The bytes read are split and parsed on a worker thread (see chunk-decoder.ts), so the main thread only stores,
  * prunes and draws. Memory is bounded by the window and by a row budget: pruned rows are given back to the system
@@ -11,7 +12,7 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { LineParserOptions } from '../parse/parse-line.js';
+import { parserOptionsOf, type LineParserOptions } from '../parse/parse-line.js';
 import type { Database } from '../store/database.js';
 import { IngestStore, type IngestTotals } from '../store/ingest-store.js';
 import { createSerializer, type Serializer } from '../store/serializer.js';
@@ -89,7 +90,7 @@ export interface Follower {
   /** Resolves once every input has ended (or stop() was called) and the last rows are flushed. */
   readonly done: Promise<FollowStats>;
   stats(): FollowStats;
-  /** Runs `fn` alone on the connection (the screens' queries go through here). */
+  /** Runs `fn` alone on the follower's connection (the screens have their own; see FollowOptions.screens). */
   exclusive<T>(fn: () => Promise<T> | T): Promise<T>;
   stop(): void;
 }
@@ -173,13 +174,7 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   const abort = new AbortController();
   const started = new Date();
   const store = await exclusive(() => IngestStore.open(db));
-  const parser: LineParserOptions = {
-    ...(options.logFormats ? { logFormats: options.logFormats } : {}),
-    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-    ...(options.referenceDate ? { referenceDate: options.referenceDate } : {}),
-    ...(options.frontendFormats ? { frontendFormats: options.frontendFormats } : {}),
-  };
-  const decoderOptions = { parser, maxLineBytes: cap, names: store.nameEntries() };
+  const decoderOptions = { parser: parserOptionsOf(options), maxLineBytes: cap, names: store.nameEntries() };
   const decoder: LiveDecoder = options.parseOn === 'main' ? decodeOnMainThread(decoderOptions) : decodeInWorker(decoderOptions);
 
   const states: InputState[] = inputs.map((i, index) => ({ index, path: i.path, state: 'waiting', message: null, sourceId: -1, lines: 0, bytes: 0 }));
@@ -195,7 +190,7 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   let drained: (() => void) | null = null;
   let failure: Error | null = null;
   const rates: { at: number; lines: number }[] = [];
-  /** (newest log time, sessions stored so far) at each flush: where the row budget cuts the window. */
+  /** (newest log time, budgeted rows stored so far) at each flush: where the row budget cuts the window. */
   const marks: { tsMs: number; rows: number }[] = [];
   /** The rows the budget counts: those that grow with the input (sessions, and rejects for a garbage flood). */
   const budgetedRows = (): number => counts.sessions + counts.rejects;

@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { FINGERPRINT_BYTES, hashPrefix, readHead } from '../input/fingerprint.js';
 import { DEFAULT_MAX_LINE_BYTES, isGzipMagic, type InputResult } from '../input/read-lines.js';
-import { RejectReason, type LineParserOptions } from '../parse/parse-line.js';
+import { parserOptionsOf, RejectReason, type LineParserOptions } from '../parse/parse-line.js';
 import type { Database } from '../store/database.js';
 import { IngestStore, type IngestTotals, type KnownSource } from '../store/ingest-store.js';
 import { parseInWorker } from './parse-in-worker.js';
@@ -96,11 +96,7 @@ async function ingestWith(store: IngestStore, paths: readonly string[], options:
   };
   const reports: InputReport[] = [];
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const parserOptions: LineParserOptions = {
-    ...(options.logFormats ? { logFormats: options.logFormats } : {}),
-    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-    ...(options.frontendFormats ? { frontendFormats: options.frontendFormats } : {}),
-  };
+  const parserOptions = parserOptionsOf(options);
 
   for (const path of paths) {
     const mtime = path === '-' ? undefined : await stat(path).then((s) => s.mtime, () => undefined);

@@ -3,19 +3,13 @@
  * where no worker can start). Yields encoded batches; `result` says how the input ended once they are done.
  */
 import { readLines, type InputResult } from '../input/read-lines.js';
-import { createLineParser, type LineParserOptions } from '../parse/parse-line.js';
-import { NameDictionary } from '../store/name-dictionary.js';
-import { LineEncoder, type EncodedLines } from './encode-lines.js';
+import { seededEncoder, type EncodedLines, type EncoderSeed } from './encode-lines.js';
 
 /** Everything a parse job needs; structured-cloneable, so it can be a worker's workerData. */
-export interface ParseJob {
+export interface ParseJob extends EncoderSeed {
   readonly path: string;
-  readonly parser: LineParserOptions;
-  readonly maxLineBytes: number;
   /** Lines an earlier run stored: counted as skipped. */
   readonly skip: number;
-  /** The store's names as [id, value], so that ids handed out here extend the store's. */
-  readonly names: [number, string][];
 }
 
 export function newInputResult(): InputResult {
@@ -23,9 +17,7 @@ export function newInputResult(): InputResult {
 }
 
 export async function* runParseJob(job: ParseJob, result: InputResult, stdin?: NodeJS.ReadableStream): AsyncGenerator<EncodedLines> {
-  const names = new NameDictionary();
-  names.load(job.names);
-  const encoder = new LineEncoder(createLineParser(job.parser), names, job.maxLineBytes, job.skip);
+  const encoder = seededEncoder(job, job.skip);
   for await (const batch of readLines(job.path, result, { maxLineBytes: job.maxLineBytes, ...(stdin ? { stdin } : {}) })) {
     yield encoder.encode(batch, result.compressed);
   }

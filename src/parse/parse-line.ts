@@ -86,6 +86,16 @@ function upgradeFromCaptures(rec: SessionRecord): void {
 
 const captureCache = new Map<string, readonly [string | null, string | null]>();
 
+/** The parser's own options out of a larger options object: what a worker is given (structured-cloneable). */
+export function parserOptionsOf(options: LineParserOptions): LineParserOptions {
+  return {
+    ...(options.logFormats ? { logFormats: options.logFormats } : {}),
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    ...(options.referenceDate ? { referenceDate: options.referenceDate } : {}),
+    ...(options.frontendFormats ? { frontendFormats: options.frontendFormats } : {}),
+  };
+}
+
 export function createLineParser(options: LineParserOptions = {}): LineParser {
   const custom = (options.logFormats ?? []).map((f) => compileLogFormat(f.name, f.logFormat, f.captures));
   const stock = STOCK_FORMATS.map((f) => compileLogFormat(f.name, f.logFormat));

@@ -12,6 +12,14 @@ import { openDatabase, type Database } from '../../src/store/database.js';
 const SAMPLE = readFileSync(new URL('../../samples/ws-httplog.log', import.meta.url), 'utf8');
 const SESSIONS = SAMPLE.split('\n').filter((l) => /^\d+\.\d+\.\d+\.\d+:\d+ \[/.test(l));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A stdin that yields `chunks` one every `ms`, so that the follower flushes (and prunes) between them. */
+const slowly = (chunks: readonly Buffer[], ms: number): Readable =>
+  Readable.from((async function* () {
+    for (const chunk of chunks) {
+      yield chunk;
+      await sleep(ms);
+    }
+  })());
 /** A full garbage collection, without --expose-gc on the command line. */
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -146,14 +154,8 @@ describe('followInputs', () => {
     const down = 'Nov 22 04:00:00 lb1 haproxy[7]: Server be_ws/ws1 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.\n';
     const chunks = Array.from({ length: 6 }, (_, c) =>
       Buffer.from((c === 0 ? down : '') + Array.from({ length: 500 }, (_, i) => SESSIONS[0]!.replace(stamp, at(c * 500 + i))).join('\n') + '\n'));
-    async function* slowly() {
-      for (const chunk of chunks) {
-        yield chunk;
-        await sleep(250);
-      }
-    }
     const follower = await followInputs(db, [{ path: '-', follow: false }], {
-      windowMs: 3_600_000, maxSessions: 1000, timeZone: 'UTC', stdin: Readable.from(slowly()), flushMs: 50,
+      windowMs: 3_600_000, maxSessions: 1000, timeZone: 'UTC', stdin: slowly(chunks, 250), flushMs: 50,
     });
     const stats = await follower.done;
     expect(stats.sessions).toBe(3000);
@@ -200,12 +202,6 @@ describe('followInputs', () => {
     const stamped = Array.from({ length: 6 }, (_, c) =>
       Buffer.from(Array.from({ length: 500 }, (_, i) => `${time(c * 500 + i)} lb1 haproxy[7]: #### not a log ${c * 500 + i}`).join('\n') + '\n'));
     const timeless = Array.from({ length: 6 }, (_, c) => Buffer.from(Array.from({ length: 500 }, (_, i) => `garbage \u0001 ${c * 500 + i}`).join('\n') + '\n'));
-    async function* slowly(chunks: Buffer[]) {
-      for (const chunk of chunks) {
-        yield chunk;
-        await sleep(250);
-      }
-    }
     for (const [chunks, check] of [
       [stamped, (kept: number) => expect(kept).toBeLessThanOrEqual(1500)],
       [timeless, (kept: number) => expect(kept).toBe(1000)],
@@ -213,7 +209,7 @@ describe('followInputs', () => {
       const store = await openDatabase(null);
       try {
         const follower = await followInputs(store, [{ path: '-', follow: false }], {
-          windowMs: 3_600_000, maxSessions: 1000, timeZone: 'UTC', stdin: Readable.from(slowly([...chunks])), flushMs: 50,
+          windowMs: 3_600_000, maxSessions: 1000, timeZone: 'UTC', stdin: slowly(chunks, 250), flushMs: 50,
         });
         const stats = await follower.done;
         expect(stats.rejects).toBe(3000);
@@ -237,12 +233,7 @@ describe('followInputs', () => {
     const input = (client: (n: number) => number) => {
       const chunks = Array.from({ length: 6 }, (_, c) =>
         Buffer.from(Array.from({ length: 500 }, (_, i) => SESSIONS[i % SESSIONS.length]!.replace(v4, `${ip(client(c * 500 + i))}:$1`)).join('\n') + '\n'));
-      return Readable.from((async function* () {
-        for (const chunk of chunks) {
-          yield chunk;
-          await sleep(200);
-        }
-      })());
+      return slowly(chunks, 200);
     };
     const addresses = async () => (await db.query("SELECT count(*) AS n FROM names WHERE value LIKE '2001:db8::%'")).rows[0]!['n'];
 
