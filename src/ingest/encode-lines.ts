@@ -17,6 +17,8 @@ export interface EncodedLines extends EncodedRows {
   /** Lines read in this batch, skipped ones (stored by an earlier run) included. */
   readonly lines: number;
   readonly skipped: number;
+  /** The length of these lines (UTF-16 code units): what the store will hold of them, roughly. */
+  readonly chars: number;
   readonly counts: LineCounts;
   /** Whether the input is gzip (known once its first bytes are read). */
   readonly compressed: boolean;
@@ -61,9 +63,11 @@ export class LineEncoder implements LineSink {
     for (const note of batch.notes) notes.set(note.index, note);
     const lines = batch.lines;
     let skipped = 0;
+    let chars = 0;
     let latestTsMs = Number.NaN;
     for (let i = 0; i < lines.length; i++) {
       const lineNo = batch.firstLineNo + i;
+      chars += lines[i]!.length;
       if (lineNo <= this.skip) {
         skipped++;
         continue;
@@ -74,7 +78,7 @@ export class LineEncoder implements LineSink {
       if (outcome && outcome.kind !== 'blank' && !Number.isNaN(outcome.tsMs) && !(outcome.tsMs <= latestTsMs)) latestTsMs = outcome.tsMs;
     }
     if (this.sessions.rows > 0) this.out.sessions.push(this.sessions.take());
-    return { lines: lines.length, skipped, counts, compressed, latestTsMs, names: this.names.takePending(), ...this.out };
+    return { lines: lines.length, skipped, chars, counts, compressed, latestTsMs, names: this.names.takePending(), ...this.out };
   }
 
   /** Forgets the names handed out so far (rows encoded from now on bring theirs again, with new ids). */

@@ -251,7 +251,10 @@ export class IngestStore {
     this.events.clear();
     this.rejects.clear();
     this.rawLines.clear();
-    await this.db.run('ROLLBACK');
+    // A failed COMMIT has already ended the transaction: there is nothing left to roll back then.
+    await this.db.run('ROLLBACK').catch((error: Error) => {
+      if (!/no transaction is active/.test(error.message)) throw error;
+    });
     const id = Number((await this.db.query("SELECT nextval('source_ids') AS id")).rows[0]!['id']);
     await this.db.run(
       `INSERT INTO sources (source_id, path, compressed, status, message, first_ingest_id, last_ingest_id)

@@ -74,6 +74,17 @@ describe('readLines', () => {
     }
   });
 
+  it('cuts batches by size as well as by count: wide lines never make a huge batch', async () => {
+    const path = file(Array.from({ length: 200 }, (_, i) => `${i} ${'w'.repeat(50_000)}`).join('\n') + '\n');
+    const result: InputResult = { status: 'ok', message: null, compressed: false, bytes: 0, lines: 0, fragment: null };
+    const sizes: number[] = [];
+    for await (const batch of readLines(path, result)) sizes.push(batch.lines.reduce((sum, line) => sum + line.length, 0));
+    // 10 MB of text: several batches, none much over 1 Mi characters (it closes on the line that passes it).
+    expect(sizes.length).toBeGreaterThanOrEqual(9);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1024 * 1024 + 50_010);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(200 * 50_001 + 490);
+  });
+
   it('decodes invalid UTF-8 lossily, flags it and keeps the exact bytes', async () => {
     const bytes = Buffer.from([0x61, 0xff, 0xfe, 0x62]);
     const { lines, notes } = await read(file(Buffer.concat([Buffer.from('ok\n'), bytes, Buffer.from('\nend\n')])));

@@ -140,6 +140,28 @@ describe('ingest into DuckDB', () => {
     crashed.close();
   });
 
+  it('commits wide lines by their size, long before the line count is reached', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    // 2000 lines of about 4 KB (a long query string): 8 MB, read in batches of at most 1 Mi characters.
+    const lines = Array.from({ length: 2000 }, (_, i) => HTTP(i, `?q=${'a'.repeat(4000)}`));
+    const path = file(lines.join('\n') + '\n');
+    const dbPath = join(dir, `wide-${n}.duckdb`);
+    const script = new URL('./fixtures/crash-during-ingest.ts', import.meta.url).pathname;
+    // One commit per million lines, or per 1 Mi characters; killed after 5 batches.
+    const args = [script, path, dbPath, '5', '1000000', String(1024 * 1024)];
+    const killed = await promisify(execFile)(process.execPath, ['--import', 'tsx', ...args]).then(() => null, (e: { signal?: string }) => e.signal);
+    expect(killed).toBe('SIGKILL');
+    const crashed = await openDatabase(dbPath);
+    const partial = Number((await crashed.query('SELECT count(*) AS n FROM sessions')).rows[0]!['n']);
+    const offset = Number((await crashed.query('SELECT lines FROM sources')).rows[0]!['lines']);
+    crashed.close();
+    expect(partial).toBe(offset);
+    // Committed by size: at least the first batches (counting lines alone would have committed nothing).
+    expect(partial).toBeGreaterThanOrEqual(500);
+    expect(partial).toBeLessThan(lines.length);
+  });
+
   it('reports a missing file and still ingests the others', async () => {
     const report = await ingestInputs(db, [join(dir, 'nope.log'), file(HTTP(1))]);
     expect(report.inputs.map((i) => i.status)).toEqual(['missing', 'ok']);
