@@ -12,7 +12,6 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { READ_CHUNK_BYTES } from '../input/read-lines.js';
 import { parserOptionsOf, type LineParserOptions } from '../parse/parse-line.js';
 import type { Database } from '../store/database.js';
 import { IngestStore, type IngestTotals } from '../store/ingest-store.js';
@@ -98,7 +97,11 @@ export interface Follower {
 
 /** A followed file bigger than this is read from its last bytes, as tail does. */
 const START_TAIL_BYTES = 64 * 1024 * 1024;
-const READ_BYTES = READ_CHUNK_BYTES;
+/**
+ * Bytes read at a time from a followed input. Unlike ingest's READ_CHUNK_BYTES (64 KB), 256 KB here: the live
+ * benchmark at 100 k lines/s peaked ~50 MB higher with 64 KB reads (632 and 616 against 581 MB).
+ */
+const READ_BYTES = 256 * 1024;
 /** Reading pauses while this many lines wait to be parsed or stored. */
 const MAX_QUEUED_LINES = 50_000;
 const RATE_SAMPLES = 10;
