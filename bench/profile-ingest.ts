@@ -4,8 +4,10 @@
  * usage: npm run build && node --import tsx bench/profile-ingest.ts [--lines N] [--interval US]
  *
  * Runs `node --cpu-prof --cpu-prof-interval US dist/cli.js ingest bench/data/haproxy-N.log --db bench/data/profile.duckdb`
- * (default N = 500,000, US = 500) and writes bench/data/profile-N.cpuprofile (open it in Chrome DevTools or
- * speedscope) and bench/data/profile-N.md.
+ * (default N = 500,000, US = 500). Node writes one profile per thread: the main thread (which stores) and the
+ * ingest worker (which reads and parses). Keeps them as bench/data/profile-N-main.cpuprofile and
+ * profile-N-worker.cpuprofile (open them in Chrome DevTools or speedscope) and summarises both in
+ * bench/data/profile-N.md.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,20 +38,31 @@ async function main(): Promise<void> {
   const run = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   const wall = (performance.now() - t0) / 1000;
   if (run.status !== 0) throw new Error(`ingest failed (${run.status}): ${run.stderr}`);
-  const produced = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
-  if (produced.length !== 1) throw new Error(`expected one .cpuprofile in ${profDir}, found ${produced.length}`);
-  const profilePath = join(DATA, `profile-${lines}.cpuprofile`);
-  renameSync(join(profDir, produced[0]!), profilePath);
+  // Node names each file CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main thread.
+  const produced = readdirSync(profDir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => ({ file: f, thread: Number(f.split('.')[4]) }))
+    .sort((a, b) => a.thread - b.thread);
+  if (produced.length === 0 || produced[0]!.thread !== 0) throw new Error(`no main-thread .cpuprofile in ${profDir}`);
+  const kept = produced.map(({ file, thread }) => {
+    const role = thread === 0 ? 'main' : produced.length === 2 ? 'worker' : `worker-${thread}`;
+    const path = join(DATA, `profile-${lines}-${role}.cpuprofile`);
+    renameSync(join(profDir, file), path);
+    return { role, path };
+  });
   for (const p of [db, `${db}.wal`, profDir]) rmSync(p, { force: true, recursive: true });
 
-  const summary = summarize(JSON.parse(readFileSync(profilePath, 'utf8')));
+  const sections = kept.map(({ role, path }) => {
+    const what = role === 'main' ? 'main thread (stores into DuckDB)' : `${role} thread (reads and parses)`;
+    return `#### ${what}: \`${relative(ROOT, path)}\`\n\n${formatSummary(summarize(JSON.parse(readFileSync(path, 'utf8'))), 15)}`;
+  });
   const text =
     `### CPU profile of wsdiag ingest, ${lines.toLocaleString('en-US')} lines\n\n\`${command}\` (wall ${wall.toFixed(2)} s with the profiler on)\n\n` +
     `wsdiag said: \`${run.stdout.trim().split('\n').pop()}\`\n\n` +
-    formatSummary(summary, 15);
+    sections.join('\n');
   process.stdout.write(text);
   writeFileSync(join(DATA, `profile-${lines}.md`), text);
-  process.stderr.write(`\nprofile: ${relative(ROOT, profilePath)}; summary: ${relative(ROOT, join(DATA, `profile-${lines}.md`))}\n`);
+  process.stderr.write(`\nprofiles: ${kept.map((k) => relative(ROOT, k.path)).join(', ')}; summary: ${relative(ROOT, join(DATA, `profile-${lines}.md`))}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -131,8 +131,8 @@ export function formatSummary(s: ProfileSummary, top = 15): string {
   const idle = s.functions.filter((f) => f.area === 'idle').reduce((sum, f) => sum + f.selfUs, 0);
   const busy = s.totalUs - idle;
   out.push(
-    `Sampled main-thread time: ${(s.totalUs / 1e6).toFixed(2)} s, of which ${(idle / 1e6).toFixed(2)} s idle ` +
-      `(waiting on I/O or on DuckDB work run off the main thread); *busy %* leaves idle out.`,
+    `Sampled time on this thread: ${(s.totalUs / 1e6).toFixed(2)} s, of which ${(idle / 1e6).toFixed(2)} s idle ` +
+      `(waiting on I/O, on the other thread or on DuckDB's own threads); *busy %* leaves idle out.`,
     '',
   );
   out.push(`Top ${top} functions by self time:`, '', '| # | Function (script) | Area | Self ms | Self % | Busy % | Main callers |', '|--:|---|---|--:|--:|--:|---|');
