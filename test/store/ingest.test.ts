@@ -162,6 +162,29 @@ describe('ingest into DuckDB', () => {
     expect(partial).toBeLessThan(lines.length);
   });
 
+  it('reports a failed COMMIT as itself, records it, and keeps what was committed before', async () => {
+    const path = file(Array.from({ length: 3000 }, (_, i) => HTTP(i)).join('\n') + '\n');
+    // DuckDB ends the transaction when a COMMIT fails (out of memory, say): the rollback that follows finds none.
+    let commits = 0;
+    const failing: Database = {
+      ...db,
+      run: async (sql, params) => {
+        if (sql === 'COMMIT' && ++commits === 2) {
+          await db.run('ROLLBACK');
+          throw new Error('Failed to commit: out of memory (simulated)');
+        }
+        return db.run(sql, params);
+      },
+    };
+    const failure = await ingestInputs(failing, [path], { timeZone: 'UTC', checkpointLines: 1000 }).then(() => null, (e: Error) => e.message);
+    expect(failure).toBe('Failed to commit: out of memory (simulated)');
+    // The first commit (1000 lines at least) stays; the input's failure is recorded.
+    const kept = Number((await one('SELECT count(*) AS n FROM sessions')).n);
+    expect(kept).toBeGreaterThanOrEqual(1000);
+    expect(kept).toBeLessThan(3000);
+    expect(await one("SELECT status, message FROM sources WHERE status = 'error'")).toEqual({ status: 'error', message: 'Failed to commit: out of memory (simulated)' });
+  });
+
   it('reports a missing file and still ingests the others', async () => {
     const report = await ingestInputs(db, [join(dir, 'nope.log'), file(HTTP(1))]);
     expect(report.inputs.map((i) => i.status)).toEqual(['missing', 'ok']);
