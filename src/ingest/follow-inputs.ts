@@ -178,6 +178,10 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   const abort = new AbortController();
   const started = new Date();
   const store = await exclusive(() => IngestStore.open(db));
+  // A checkpoint compacts every row group that pruning left partly deleted: it decompresses and rewrites them,
+  // which made each checkpoint after a prune need ~115 MB more for a moment (and live's RSS peak with it).
+  // Pruning goes oldest first, so such a row group is soon deleted whole and dropped without a rewrite.
+  await exclusive(() => db.run('SET max_vacuum_tasks = 0'));
   const decoderOptions = { parser: parserOptionsOf(options), maxLineBytes: cap, names: store.nameEntries() };
   const decoder: LiveDecoder = options.parseOn === 'main' ? decodeOnMainThread(decoderOptions) : decodeInWorker(decoderOptions);
 
