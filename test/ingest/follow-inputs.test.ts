@@ -20,6 +20,11 @@ const slowly = (chunks: readonly Buffer[], ms: number): Readable =>
       await sleep(ms);
     }
   })());
+/** 3000 numbered lines, `line(n)` for n = 0…2999, in 6 chunks of 500 (to feed slowly, so flushes come between). */
+const numberedChunks = (line: (n: number) => string): Buffer[] =>
+  Array.from({ length: 6 }, (_, c) => Buffer.from(Array.from({ length: 500 }, (_, i) => line(c * 500 + i)).join('\n') + '\n'));
+/** An hour's window with a row budget of 1000: the 3000 lines of numberedChunks overflow it. */
+const BUDGETED = { windowMs: 3_600_000, maxSessions: 1000, timeZone: 'UTC', flushMs: 50 } as const;
 /** A full garbage collection, without --expose-gc on the command line. */
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -152,11 +157,9 @@ describe('followInputs', () => {
     const stamp = /\[\d+\/\w+\/\d+:\d\d:\d\d:\d\d\.\d+\]/;
     // A server went DOWN at the start: the event outlives the sessions the budget drops.
     const down = 'Nov 22 04:00:00 lb1 haproxy[7]: Server be_ws/ws1 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.\n';
-    const chunks = Array.from({ length: 6 }, (_, c) =>
-      Buffer.from((c === 0 ? down : '') + Array.from({ length: 500 }, (_, i) => SESSIONS[0]!.replace(stamp, at(c * 500 + i))).join('\n') + '\n'));
-    const follower = await followInputs(db, [{ path: '-', follow: false }], {
-      windowMs: 3_600_000, maxSessions: 1000, timeZone: 'UTC', stdin: slowly(chunks, 250), flushMs: 50,
-    });
+    const chunks = numberedChunks((n) => SESSIONS[0]!.replace(stamp, at(n)));
+    chunks[0] = Buffer.concat([Buffer.from(down), chunks[0]!]);
+    const follower = await followInputs(db, [{ path: '-', follow: false }], { ...BUDGETED, stdin: slowly(chunks, 250) });
     const stats = await follower.done;
     expect(stats.sessions).toBe(3000);
     const { rows } = await db.query('SELECT count(*) AS n, min(ts) AS lo FROM sessions');
@@ -215,18 +218,15 @@ describe('followInputs', () => {
 
   it('bounds a flood of garbage too: stamped rejects by the row budget, timeless ones to the newest', async () => {
     const time = (i: number) => `Nov 22 04:${String(Math.floor(i / 6000)).padStart(2, '0')}:${String(Math.floor(i / 100) % 60).padStart(2, '0')}`;
-    const stamped = Array.from({ length: 6 }, (_, c) =>
-      Buffer.from(Array.from({ length: 500 }, (_, i) => `${time(c * 500 + i)} lb1 haproxy[7]: #### not a log ${c * 500 + i}`).join('\n') + '\n'));
-    const timeless = Array.from({ length: 6 }, (_, c) => Buffer.from(Array.from({ length: 500 }, (_, i) => `garbage \u0001 ${c * 500 + i}`).join('\n') + '\n'));
+    const stamped = numberedChunks((n) => `${time(n)} lb1 haproxy[7]: #### not a log ${n}`);
+    const timeless = numberedChunks((n) => `garbage \u0001 ${n}`);
     for (const [chunks, check] of [
       [stamped, (kept: number) => expect(kept).toBeLessThanOrEqual(1500)],
       [timeless, (kept: number) => expect(kept).toBe(1000)],
     ] as const) {
       const store = await openDatabase(null);
       try {
-        const follower = await followInputs(store, [{ path: '-', follow: false }], {
-          windowMs: 3_600_000, maxSessions: 1000, timeZone: 'UTC', stdin: slowly(chunks, 250), flushMs: 50,
-        });
+        const follower = await followInputs(store, [{ path: '-', follow: false }], { ...BUDGETED, stdin: slowly(chunks, 250) });
         const stats = await follower.done;
         expect(stats.rejects).toBe(3000);
         const { rows } = await store.query('SELECT count(*) AS n, min(line_no) AS first, max(line_no) AS last FROM rejects');
@@ -246,16 +246,13 @@ describe('followInputs', () => {
     const v4 = /^\d+\.\d+\.\d+\.\d+:(\d+)/;
     const ip = (i: number) => `2001:db8::${i.toString(16)}`;
     /** 3000 sessions in 6 slow chunks, session n (line n + 1) from address client(n). */
-    const input = (client: (n: number) => number) => {
-      const chunks = Array.from({ length: 6 }, (_, c) =>
-        Buffer.from(Array.from({ length: 500 }, (_, i) => SESSIONS[i % SESSIONS.length]!.replace(v4, `${ip(client(c * 500 + i))}:$1`)).join('\n') + '\n'));
-      return slowly(chunks, 200);
-    };
+    const input = (client: (n: number) => number) =>
+      slowly(numberedChunks((n) => SESSIONS[(n % 500) % SESSIONS.length]!.replace(v4, `${ip(client(n))}:$1`)), 200);
     const addresses = async () => (await db.query("SELECT count(*) AS n FROM names WHERE value LIKE '2001:db8::%'")).rows[0]!['n'];
 
     it('are deleted once no stored session uses them (the dictionary starts over past maxNames)', async () => {
       const follower = await followInputs(db, [{ path: '-', follow: false }], {
-        windowMs: 3_600_000, timeZone: 'UTC', maxSessions: 1000, maxNames: 500, stdin: input((n) => n), flushMs: 50,
+        ...BUDGETED, maxNames: 500, stdin: input((n) => n),
       });
       expect((await follower.done).sessions).toBe(3000);
       const { rows } = await db.query('SELECT line_no, client_ip FROM sessions ORDER BY line_no');
