@@ -57,7 +57,7 @@ export function OverviewScreen({ data, selected, height }: ScreenProps) {
         columns={[{ title: 'severity', width: 9 }, { title: 'finding' }]}
         rows={a.findings.map((f) => [f.severity, safe(f.title)])}
         selected={selected}
-        height={Math.max(1, height - 9 - Math.max(0, shown.length))}
+        height={Math.max(1, height - 9 - shown.length)}
         empty="No problem found."
       />
       {finding ? (
