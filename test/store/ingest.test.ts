@@ -30,6 +30,24 @@ afterEach(() => db.close());
 
 const one = async (sql: string) => (await db.query(sql)).rows[0]!;
 
+/**
+ * Runs fixtures/crash-during-ingest.ts on `path` into a new database file (argv: batches before SIGKILL, then
+ * optionally lines and characters between commits), checks that it was killed, and opens what it left: the
+ * sessions stored and the offset saved with them.
+ */
+async function crashedIngest(path: string, args: readonly string[]): Promise<{ crashed: Database; partial: number; offset: number }> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const dbPath = join(dir, `crash-${n++}.duckdb`);
+  const script = new URL('./fixtures/crash-during-ingest.ts', import.meta.url).pathname;
+  const killed = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, path, dbPath, ...args]).then(() => null, (e: { signal?: string }) => e.signal);
+  expect(killed).toBe('SIGKILL');
+  const crashed = await openDatabase(dbPath);
+  const partial = Number((await crashed.query('SELECT count(*) AS n FROM sessions')).rows[0]!['n']);
+  const offset = Number((await crashed.query('SELECT lines FROM sources')).rows[0]!['lines']);
+  return { crashed, partial, offset };
+}
+
 describe('ingest into DuckDB', () => {
   it('accounts for every line: lines = sessions + events + rejects + blank', async () => {
     const path = file([HTTP(1), '', DOWN, 'garbage \u001b[2J', NOSRV, TCP6, '   ', 'x'.repeat(70_000), HTTP(2)].join('\n'));
@@ -118,18 +136,10 @@ describe('ingest into DuckDB', () => {
   });
 
   it('resumes after a crash: killed mid-ingest, the next run stores every line once', async () => {
-    const { execFile } = await import('node:child_process');
-    const { promisify } = await import('node:util');
     const lines = Array.from({ length: 20_000 }, (_, i) => HTTP(i));
     const path = file(lines.join('\n') + '\n');
-    const dbPath = join(dir, `crash-${n}.duckdb`);
-    const script = new URL('./fixtures/crash-during-ingest.ts', import.meta.url).pathname;
     // Dies after 6 batches of 2048 lines: past several checkpoints (every 1000 lines), mid-transaction.
-    const killed = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, path, dbPath, '6']).then(() => null, (e: { signal?: string }) => e.signal);
-    expect(killed).toBe('SIGKILL');
-    const crashed = await openDatabase(dbPath);
-    const partial = Number((await crashed.query('SELECT count(*) AS n FROM sessions')).rows[0]!['n']);
-    const offset = Number((await crashed.query('SELECT lines FROM sources')).rows[0]!['lines']);
+    const { crashed, partial, offset } = await crashedIngest(path, ['6']);
     // What was committed is exactly what the offset says: rows and offset share the transaction.
     expect(partial).toBe(offset);
     expect(partial).toBeGreaterThan(0);
@@ -141,20 +151,11 @@ describe('ingest into DuckDB', () => {
   });
 
   it('commits wide lines by their size, long before the line count is reached', async () => {
-    const { execFile } = await import('node:child_process');
-    const { promisify } = await import('node:util');
     // 2000 lines of about 4 KB (a long query string): 8 MB, read in batches of at most 1 Mi characters.
     const lines = Array.from({ length: 2000 }, (_, i) => HTTP(i, `?q=${'a'.repeat(4000)}`));
     const path = file(lines.join('\n') + '\n');
-    const dbPath = join(dir, `wide-${n}.duckdb`);
-    const script = new URL('./fixtures/crash-during-ingest.ts', import.meta.url).pathname;
     // One commit per million lines, or per 1 Mi characters; killed after 5 batches.
-    const args = [script, path, dbPath, '5', '1000000', String(1024 * 1024)];
-    const killed = await promisify(execFile)(process.execPath, ['--import', 'tsx', ...args]).then(() => null, (e: { signal?: string }) => e.signal);
-    expect(killed).toBe('SIGKILL');
-    const crashed = await openDatabase(dbPath);
-    const partial = Number((await crashed.query('SELECT count(*) AS n FROM sessions')).rows[0]!['n']);
-    const offset = Number((await crashed.query('SELECT lines FROM sources')).rows[0]!['lines']);
+    const { crashed, partial, offset } = await crashedIngest(path, ['5', '1000000', String(1024 * 1024)]);
     crashed.close();
     expect(partial).toBe(offset);
     // Committed by size: at least the first batches (counting lines alone would have committed nothing).
