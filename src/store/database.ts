@@ -70,7 +70,23 @@ function toPlain(value: DuckDBValue): SqlValue {
   return text;
 }
 
-export async function openDatabase(path: string | null, options: { readonly memoryLimit?: string } = {}): Promise<Database> {
+export interface DatabaseOptions {
+  readonly memoryLimit?: string;
+  /**
+   * In memory only: keep the tables in an attached in-memory database that compresses what it stores, as a file
+   * does (DuckDB's `COMPRESS`), instead of DuckDB's default in-memory database. Rows appended since the last
+   * checkpoint then take less room. Live mode, which appends all the time and checkpoints every second or so, peaked
+   * 30–50 MB lower with it at 100 k lines/s (see the README's live benchmark).
+   */
+  readonly compressInMemory?: boolean;
+  /** DuckDB's threads (default: one per core). */
+  readonly threads?: number;
+}
+
+/** The attached in-memory database of DatabaseOptions.compressInMemory; every connection uses it. */
+const COMPRESSED_CATALOG = 'wsdiag';
+
+export async function openDatabase(path: string | null, options: DatabaseOptions = {}): Promise<Database> {
   const location = path ?? ':memory:';
   let instance: DuckDBInstance;
   try {
@@ -85,17 +101,23 @@ export async function openDatabase(path: string | null, options: { readonly memo
       allocator_background_threads: 'true',
       // Bulk appends write each row group as it fills instead of buffering five.
       write_buffer_row_group_count: '1',
+      ...(options.threads ? { threads: String(options.threads) } : {}),
     });
   } catch (error) {
     throw new StoreError(`cannot open database ${location}: ${(error as Error).message.split('\n')[0]}`);
   }
+  const catalog = path === null && options.compressInMemory ? COMPRESSED_CATALOG : null;
   const connection = await instance.connect();
+  if (catalog) {
+    await connection.run(`ATTACH ':memory:' AS ${catalog} (COMPRESS)`);
+    await connection.run(`USE ${catalog}`);
+  }
   await connection.run(SCHEMA_SQL);
   await connection.run(CONFIG_SCHEMA_SQL);
-  return handle(instance, connection, location, true);
+  return handle(instance, connection, location, catalog, true);
 }
 
-function handle(instance: DuckDBInstance, connection: DuckDBConnection, location: string, ownsInstance: boolean): Database {
+function handle(instance: DuckDBInstance, connection: DuckDBConnection, location: string, catalog: string | null, ownsInstance: boolean): Database {
   async function run(sql: string, params?: Record<string, SqlValue>): Promise<void> {
     if (params && Object.keys(params).length) await connection.run(sql, params as Record<string, DuckDBValue>);
     else await connection.run(sql);
@@ -149,7 +171,9 @@ function handle(instance: DuckDBInstance, connection: DuckDBConnection, location
       await connection.run('SET lock_configuration = true');
     },
     async connect() {
-      return handle(instance, await instance.connect(), location, false);
+      const other = await instance.connect();
+      if (catalog) await other.run(`USE ${catalog}`);
+      return handle(instance, other, location, catalog, false);
     },
     close() {
       connection.closeSync();
