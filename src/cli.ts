@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /**
- * The edge: argv → command, exit codes, stdout/stderr. The only module that touches process.*.
+ * The edge: argv → command, exit codes, stdout/stderr. The only module that touches process.* (with
+ * allocator-env.ts, which has to run before DuckDB loads).
  * Exit codes: 0 ok, 1 usage error, 2 input error, 3 threshold crossed.
  */
+// First: ES modules run in import order, and this one sets what DuckDB's allocator reads when it loads.
+import './allocator-env.js';
 import { openSync } from 'node:fs';
 import { isatty, ReadStream } from 'node:tty';
 import { parseArgs } from 'node:util';

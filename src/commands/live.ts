@@ -1,5 +1,5 @@
 import { configLogFormats } from './open-inputs.js';
-import { DEFAULT_MAX_SESSIONS, followInputs, type FollowInput } from '../ingest/follow-inputs.js';
+import { DEFAULT_MAX_SESSIONS, followInputs, LIVE_DATABASE, type FollowInput } from '../ingest/follow-inputs.js';
 import { nextRunDelay } from '../ingest/pacing.js';
 import { LogFormatError, unquoteConfigString } from '../parse/log-format.js';
 import { formatAnalysis } from '../report/analysis-formats.js';
@@ -60,7 +60,7 @@ export const liveCommand: CommandSpec = {
       }
     }
 
-    const store = await openStore(args);
+    const store = await openStore(args, LIVE_DATABASE);
     const db = store.db;
     // The screens query on a connection of their own, so that a diagnosis never holds up storing.
     const screens = createSerializer();

@@ -6,7 +6,7 @@ import { createTimeZone } from '../parse/time-zone.js';
 import { readFile } from 'node:fs/promises';
 import { readConfig, type HaproxyConfig } from '../config/read-config.js';
 import { storeConfig } from '../store/config-tables.js';
-import { openDatabase, type Database } from '../store/database.js';
+import { openDatabase, type Database, type DatabaseOptions } from '../store/database.js';
 import { InputError, UsageError, type CommandIO } from './command.js';
 
 export interface InputArgs {
@@ -42,9 +42,9 @@ export interface Store {
 }
 
 /** Opens the database and, with --config, reads haproxy.cfg into the config_* tables. */
-export async function openStore(args: InputArgs): Promise<Store> {
+export async function openStore(args: InputArgs, options: DatabaseOptions = {}): Promise<Store> {
   const config = await loadConfig(args.configPath);
-  const db = await openDatabase(args.db ?? null);
+  const db = await openDatabase(args.db ?? null, options);
   if (config) await storeConfig(db, config);
   return { db, config };
 }

@@ -13,7 +13,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { parserOptionsOf, type LineParserOptions } from '../parse/parse-line.js';
-import type { Database } from '../store/database.js';
+import type { Database, DatabaseOptions } from '../store/database.js';
 import { IngestStore, type IngestTotals } from '../store/ingest-store.js';
 import { createSerializer, type Serializer } from '../store/serializer.js';
 import type { DecodeRequest } from './chunk-decoder.js';
@@ -105,8 +105,23 @@ const READ_BYTES = 256 * 1024;
 /** Reading pauses while this many lines wait to be parsed or stored. */
 const MAX_QUEUED_LINES = 50_000;
 const RATE_SAMPLES = 10;
-/** The row budget of live mode: at 100 k lines/s it still keeps up (see the README's live benchmark). */
-export const DEFAULT_MAX_SESSIONS = 300_000;
+/**
+ * How live mode opens its store. The live benchmark at 100 k lines/s (40 s runs, a budget of 300 k, two runs each;
+ * runs differ by about ±15%) peaked at 426 and 450 MB with this and src/allocator.ts together, and without one of
+ * the three:
+ * - without an in-memory database that compresses (compressInMemory): 534, 522 MB;
+ * - with a DuckDB thread per core: 549, 547 MB. One thread makes the screens' diagnoses slower, not storing;
+ * - with DuckDB's allocator keeping freed pages for a second (src/allocator.ts): 556, 562 MB.
+ * With none of them: 595, 670 MB.
+ */
+export const LIVE_DATABASE: DatabaseOptions = { compressInMemory: true, threads: 1 };
+/**
+ * The row budget of live mode, chosen for the memory target: 100 k lines/s for 10 minutes under 500 MB of RSS (the
+ * README's live benchmark). The 10-minute run peaked at 568 MB with a budget of 300 k and 491 MB with 150 k; each
+ * 100 k rows held costs ~40 MB at the peak, most of it the scoped table each refresh builds. At 100 k lines/s this
+ * holds about a second of log; at 5 k lines/s, 20 s. `--max-sessions` trades memory for more.
+ */
+export const DEFAULT_MAX_SESSIONS = 100_000;
 /** Names the dictionaries may hold before they start over (see FollowOptions.maxNames). */
 export const DEFAULT_MAX_NAMES = 100_000;
 /** Rejects and events without a time stamp kept per input (the newest): the row budget, at most this many. */
