@@ -76,7 +76,7 @@ export interface DatabaseOptions {
    * In memory only: keep the tables in an attached in-memory database that compresses what it stores, as a file
    * does (DuckDB's `COMPRESS`), instead of DuckDB's default in-memory database. Rows appended since the last
    * checkpoint then take less room. Live mode, which appends all the time and checkpoints every second or so, peaked
-   * 30–50 MB lower with it at 100 k lines/s (see the README's live benchmark).
+   * 70–110 MB lower with it at 100 k lines/s (LIVE_DATABASE in src/ingest/follow-inputs.ts).
    */
   readonly compressInMemory?: boolean;
   /** DuckDB's threads (default: one per core). */
