@@ -19,6 +19,8 @@ export interface EncodedLines extends EncodedRows {
   readonly skipped: number;
   /** The length of these lines (UTF-16 code units): what the store will hold of them, roughly. */
   readonly chars: number;
+  /** The length of the longest of these lines (UTF-16 code units). */
+  readonly widest: number;
   readonly counts: LineCounts;
   /** Whether the input is gzip (known once its first bytes are read). */
   readonly compressed: boolean;
@@ -64,10 +66,13 @@ export class LineEncoder implements LineSink {
     const lines = batch.lines;
     let skipped = 0;
     let chars = 0;
+    let widest = 0;
     let latestTsMs = Number.NaN;
     for (let i = 0; i < lines.length; i++) {
       const lineNo = batch.firstLineNo + i;
-      chars += lines[i]!.length;
+      const length = lines[i]!.length;
+      chars += length;
+      if (length > widest) widest = length;
       if (lineNo <= this.skip) {
         skipped++;
         continue;
@@ -78,7 +83,7 @@ export class LineEncoder implements LineSink {
       if (outcome && outcome.kind !== 'blank' && !Number.isNaN(outcome.tsMs) && !(outcome.tsMs <= latestTsMs)) latestTsMs = outcome.tsMs;
     }
     if (this.sessions.rows > 0) this.out.sessions.push(this.sessions.take());
-    return { lines: lines.length, skipped, chars, counts, compressed, latestTsMs, names: this.names.takePending(), ...this.out };
+    return { lines: lines.length, skipped, chars, widest, counts, compressed, latestTsMs, names: this.names.takePending(), ...this.out };
   }
 
   /** Forgets the names handed out so far (rows encoded from now on bring theirs again, with new ids). */

@@ -8,7 +8,7 @@ import { FINGERPRINT_BYTES, hashPrefix, readHead } from '../input/fingerprint.js
 import { DEFAULT_MAX_LINE_BYTES, isGzipMagic, type InputResult } from '../input/read-lines.js';
 import { parserOptionsOf, RejectReason, type LineParserOptions } from '../parse/parse-line.js';
 import type { Database } from '../store/database.js';
-import { IngestStore, type IngestTotals, type KnownSource } from '../store/ingest-store.js';
+import { IngestStore, LONG_TEXT_CHARS, type IngestTotals, type KnownSource } from '../store/ingest-store.js';
 import { parseInWorker } from './parse-in-worker.js';
 import { newInputResult, runParseJob, type ParseJob } from './parse-job.js';
 import { addCounts } from './store-line.js';
@@ -93,7 +93,7 @@ async function isCompressedFile(path: string): Promise<boolean> {
 export async function ingestInputs(db: Database, paths: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
   const started = new Date();
   const t0 = performance.now();
-  const store = await IngestStore.open(db, { parsingElsewhere: options.parseOn !== 'main' });
+  const store = await IngestStore.open(db, { parsingElsewhere: options.parseOn !== 'main', bulk: true });
   try {
     return await ingestWith(store, paths, options, started, t0);
   } finally {
@@ -135,6 +135,7 @@ async function ingestWith(store: IngestStore, paths: readonly string[], options:
           const fpBytes = head ? Math.min(head.length, FINGERPRINT_BYTES) : 0;
           sourceId = await store.openSource(path, batch.compressed, head && fpBytes ? hashPrefix(head, fpBytes) : null, fpBytes, match);
         }
+        if (batch.widest > LONG_TEXT_CHARS) await store.allowLongText();
         store.addEncoded(batch, sourceId);
         counts.lines += batch.lines;
         counts.skipped += batch.skipped;

@@ -25,6 +25,10 @@ export interface Database {
   query(sql: string, params?: Record<string, SqlValue>): Promise<QueryResult>;
   /** The result in batches of rows as DuckDB produces them: constant memory however many rows there are. */
   stream(sql: string, params?: Record<string, SqlValue>): AsyncGenerator<QueryResult>;
+  /** DuckDB's memory limit as last given: openDatabase's option (or its default), allowAnalysisMemory, setMemoryLimit. */
+  readonly memoryLimit: string;
+  /** Sets DuckDB's memory limit (for the whole database, every connection), e.g. '64MB'. */
+  setMemoryLimit(limit: string): Promise<void>;
   /** Forbid file and network access and further configuration changes (before running typed SQL). */
   lockDown(): Promise<void>;
   /**
@@ -107,6 +111,7 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
     throw new StoreError(`cannot open database ${location}: ${(error as Error).message.split('\n')[0]}`);
   }
   const catalog = path === null && options.compressInMemory ? COMPRESSED_CATALOG : null;
+  const memory = { limit: options.memoryLimit ?? STORE_MEMORY };
   const connection = await instance.connect();
   if (catalog) {
     await connection.run(`ATTACH ':memory:' AS ${catalog} (COMPRESS)`);
@@ -114,10 +119,18 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
   }
   await connection.run(SCHEMA_SQL);
   await connection.run(CONFIG_SCHEMA_SQL);
-  return handle(instance, connection, location, catalog, true);
+  return handle(instance, connection, location, catalog, memory, true);
 }
 
-function handle(instance: DuckDBInstance, connection: DuckDBConnection, location: string, catalog: string | null, ownsInstance: boolean): Database {
+function handle(
+  instance: DuckDBInstance,
+  connection: DuckDBConnection,
+  location: string,
+  catalog: string | null,
+  /** The instance's memory limit, shared by the handles of all its connections. */
+  memory: { limit: string },
+  ownsInstance: boolean,
+): Database {
   async function run(sql: string, params?: Record<string, SqlValue>): Promise<void> {
     if (params && Object.keys(params).length) await connection.run(sql, params as Record<string, DuckDBValue>);
     else await connection.run(sql);
@@ -134,6 +147,11 @@ function handle(instance: DuckDBInstance, connection: DuckDBConnection, location
       return row;
     });
     return { columns, rows };
+  }
+
+  async function setMemoryLimit(limit: string): Promise<void> {
+    await connection.run(`SET memory_limit = '${limit.replaceAll("'", "''")}'`);
+    memory.limit = limit;
   }
 
   let analysisMemory = false;
@@ -160,11 +178,15 @@ function handle(instance: DuckDBInstance, connection: DuckDBConnection, location
     run,
     query,
     stream,
+    get memoryLimit() {
+      return memory.limit;
+    },
+    setMemoryLimit,
     async allowAnalysisMemory() {
       if (analysisMemory) return;
       analysisMemory = true;
       // After lockDown the configuration is frozen; the limit then stays as it was.
-      await connection.run(`SET memory_limit = '${ANALYSIS_MEMORY}'`).catch(() => undefined);
+      await setMemoryLimit(ANALYSIS_MEMORY).catch(() => undefined);
     },
     async lockDown() {
       await connection.run('SET enable_external_access = false');
@@ -173,7 +195,7 @@ function handle(instance: DuckDBInstance, connection: DuckDBConnection, location
     async connect() {
       const other = await instance.connect();
       if (catalog) await other.run(`USE ${catalog}`);
-      return handle(instance, other, location, catalog, false);
+      return handle(instance, other, location, catalog, memory, false);
     },
     close() {
       connection.closeSync();

@@ -38,13 +38,15 @@ async function allocatorSeenBy(args: string[], env: Record<string, string> = {})
 }
 
 describe("DuckDB's allocator options", () => {
-  it('give freed pages back at once in live mode only', () => {
+  it('give freed pages back at once in live mode, after a quarter of a second in a batch ingest, and are DuckDB\'s otherwise', () => {
     expect(allocatorConf('live')).toBe('dirty_decay_ms:0,muzzy_decay_ms:0');
-    for (const command of ['ingest', 'analyze', 'tui', 'query', undefined]) expect(allocatorConf(command), String(command)).toBeNull();
+    expect(allocatorConf('ingest')).toBe('dirty_decay_ms:250,muzzy_decay_ms:0');
+    for (const command of ['analyze', 'tui', 'query', undefined]) expect(allocatorConf(command), String(command)).toBeNull();
   });
 
-  it('reach libduckdb: set before it loads, for live and for nothing else, and a setting of the user wins', async () => {
+  it('reach libduckdb: set before it loads, for live and ingest only, and a setting of the user wins', async () => {
     expect(await allocatorSeenBy(['live', '--format', 'text'])).toBe('dirty_decay_ms:0,muzzy_decay_ms:0');
+    expect(await allocatorSeenBy(['ingest', '-'])).toBe('dirty_decay_ms:250,muzzy_decay_ms:0');
     expect(await allocatorSeenBy(['analyze', '-'])).toBe('unset');
     expect(await allocatorSeenBy(['live', '--format', 'text'], { [ALLOCATOR_ENV]: 'dirty_decay_ms:500' })).toBe('dirty_decay_ms:500');
   });
