@@ -73,13 +73,15 @@ export interface IngestTotals {
 /**
  * DuckDB's memory limit while a batch ingest appends to a database file. Appending needs little: each row group is
  * written out as it fills, and what DuckDB holds beyond that is a cache of blocks already written. Its 256 MB
- * default made ~100 MB of the ingest's peak RSS (2 M lines: ~440 MB at 128 MB, ~390 MB at 64 MB). Lines of up to
- * 4,000 characters (150,000 lines of 500–4000) ingest within it; longer ones get LONG_TEXT_MEMORY.
+ * default made ~100 MB of the ingest's peak RSS (2 M lines: ~440 MB at 128 MB, ~390 MB at 64 MB); at 32 MB the
+ * first COMMIT fails. Lines of up to 4,000 characters ingest within it (150,000 lines each of 500–4000), but a line
+ * that may hold strings over 4 KiB raises it to LONG_TEXT_MEMORY (see allowLongText).
  */
 export const BULK_MEMORY = '64MB';
 export const LONG_TEXT_MEMORY = '256MB';
 /** Lines longer than this may hold strings over 4 KiB (UTF-8 takes up to 3 bytes a character): see allowLongText. */
 export const LONG_TEXT_CHARS = Math.floor(4096 / 3);
+/** Database.path of an in-memory store. */
 const IN_MEMORY = ':memory:';
 
 const tsOrNull = (ms: number): string | null => (Number.isNaN(ms) ? null : new Date(ms).toISOString().replace('T', ' ').replace('Z', ''));
