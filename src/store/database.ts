@@ -47,6 +47,9 @@ export interface Database {
 
 export class StoreError extends Error {}
 
+/** Database.path of a store kept in memory (openDatabase without a file). */
+export const IN_MEMORY_PATH = ':memory:';
+
 /**
  * Ingest runs in bounded memory: DuckDB's buffers stay under this (it spills to the database file, or to a
  * temporary file for an in-memory database, beyond it). Analysis of a large archive raises it to ANALYSIS_MEMORY.
@@ -91,7 +94,7 @@ export interface DatabaseOptions {
 const COMPRESSED_CATALOG = 'wsdiag';
 
 export async function openDatabase(path: string | null, options: DatabaseOptions = {}): Promise<Database> {
-  const location = path ?? ':memory:';
+  const location = path ?? IN_MEMORY_PATH;
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(location, {

@@ -6,7 +6,7 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { EventRecord } from '../parse/formats/events.js';
 import type { SessionRecord } from '../parse/session-record.js';
-import type { Database } from './database.js';
+import { IN_MEMORY_PATH, type Database } from './database.js';
 import { NameDictionary } from './name-dictionary.js';
 import { NAME_ID_COLUMNS } from './schema.js';
 import type { EncodedSessions, SessionMeta } from './session-columns.js';
@@ -81,8 +81,6 @@ export const BULK_MEMORY = '64MB';
 export const LONG_TEXT_MEMORY = '256MB';
 /** Lines longer than this may hold strings over 4 KiB (UTF-8 takes up to 3 bytes a character): see allowLongText. */
 export const LONG_TEXT_CHARS = Math.floor(4096 / 3);
-/** Database.path of an in-memory store. */
-const IN_MEMORY = ':memory:';
 
 const tsOrNull = (ms: number): string | null => (Number.isNaN(ms) ? null : new Date(ms).toISOString().replace('T', ' ').replace('Z', ''));
 
@@ -101,11 +99,9 @@ export class IngestStore {
     private readonly rejects: DuckDBAppender,
     private readonly rawLines: DuckDBAppender,
     readonly ingestId: number,
+    /** DuckDB's memory limit before a bulk ingest lowered it, restored by release(); null when not lowered. */
+    private readonly memoryBefore: string | null,
   ) {}
-
-  /** DuckDB's memory limit before a bulk ingest lowered it, restored by release(); null when not lowered. */
-  private memoryBefore: string | null = null;
-  private longText = false;
 
   /**
    * `parsingElsewhere`: another thread parses while this one stores, so DuckDB runs on one thread for the
@@ -115,7 +111,7 @@ export class IngestStore {
   static async open(db: Database, options: { readonly parsingElsewhere?: boolean; readonly bulk?: boolean } = {}): Promise<IngestStore> {
     if (options.parsingElsewhere) await db.run('SET threads = 1');
     let memoryBefore: string | null = null;
-    if (options.bulk && db.path !== IN_MEMORY) {
+    if (options.bulk && db.path !== IN_MEMORY_PATH) {
       memoryBefore = db.memoryLimit;
       await db.setMemoryLimit(BULK_MEMORY);
     }
@@ -124,12 +120,10 @@ export class IngestStore {
     names.load(existing.rows.map((r) => [Number(r['id']), String(r['value'])] as const));
     const id = Number((await db.query("SELECT nextval('ingest_ids') AS id")).rows[0]!['id']);
     const c = db.connection;
-    const store = new IngestStore(
+    return new IngestStore(
       db, names, await SessionLoader.create(c, names),
-      await c.createAppender('events'), await c.createAppender('rejects'), await c.createAppender('raw_lines'), id,
+      await c.createAppender('events'), await c.createAppender('rejects'), await c.createAppender('raw_lines'), id, memoryBefore,
     );
-    store.memoryBefore = memoryBefore;
-    return store;
   }
 
   /**
@@ -138,8 +132,7 @@ export class IngestStore {
    * invalidated the database. From then on, for the rest of the ingest, DuckDB gets LONG_TEXT_MEMORY.
    */
   async allowLongText(): Promise<void> {
-    if (this.memoryBefore === null || this.longText) return;
-    this.longText = true;
+    if (this.memoryBefore === null || this.db.memoryLimit === LONG_TEXT_MEMORY) return;
     await this.db.setMemoryLimit(LONG_TEXT_MEMORY);
   }
 
