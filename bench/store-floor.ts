@@ -1,0 +1,184 @@
+/**
+ * The store's floor: how fast DuckDB takes rows into a database file on this machine when nothing is read or
+ * parsed, so the ingest's lines/s can be read against what its store alone allows.
+ *
+ *   npm run build && npm run bench:store -- [--rows N] [--runs R]
+ *
+ *   --rows N   rows appended per case (default 2,000,000)
+ *   --runs R   run each case R times and report the fastest (default 3)
+ *
+ * Every case appends into a new DuckDB file the way `wsdiag ingest` does (src/store/database.ts's settings, one
+ * DuckDB thread, BULK_MEMORY, a COMMIT every 51,200 rows) and is timed from the first append to the last COMMIT:
+ *
+ *   INTEGER × 20 / × 35  one data chunk of 2048 rows of plain INTEGER columns (a third random, a third small, a
+ *                        third constant), copied in with one native call per column and appended again and
+ *                        again: no strings, no names, nothing to encode. 35 is session_rows' number columns.
+ *   session_rows         wsdiag's own store path (IngestStore.addEncoded: 35 INTEGER, 2 DOUBLE and 4 VARCHAR
+ *                        columns, names, evidence lines) fed the same 50 batches of a generated httplog file,
+ *                        encoded once beforehand, again and again.
+ *   … without evidence   the same, without the raw lines kept for sessions that are not clean successes.
+ *
+ * CPU is the process's (all threads: DuckDB's COMMITs run on libuv's pool). Prints a markdown table.
+ */
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import ddb from '@duckdb/node-bindings';
+import { DuckDBDataChunk, INTEGER } from '@duckdb/node-api';
+import { seededEncoder, type EncodedLines } from '../src/ingest/encode-lines.js';
+import { readLines, type InputResult } from '../src/input/read-lines.js';
+import { openDatabase, type Database } from '../src/store/database.js';
+import { BULK_MEMORY, IngestStore } from '../src/store/ingest-store.js';
+import { SESSION_BATCH_ROWS } from '../src/store/session-columns.js';
+import { ensureLog } from './generate-log.js';
+
+const DATA = join(fileURLToPath(new URL('..', import.meta.url)), 'bench', 'data');
+const COMMIT_ROWS = 25 * SESSION_BATCH_ROWS;
+const SAMPLE_BATCHES = 50;
+
+interface Timing {
+  readonly wall: number;
+  readonly cpu: number;
+  readonly rows: number;
+}
+
+async function timed(work: () => Promise<number>): Promise<Timing> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const rows = await work();
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { wall, cpu: (cpu.user + cpu.system) / 1e6, rows };
+}
+
+async function withDatabase<T>(use: (db: Database) => Promise<T>): Promise<T> {
+  const path = join(tmpdir(), `wsdiag-store-floor-${process.pid}.duckdb`);
+  const clean = (): void => ['', '.wal'].forEach((suffix) => rmSync(path + suffix, { force: true }));
+  clean();
+  const db = await openDatabase(path, { memoryLimit: BULK_MEMORY });
+  try {
+    await db.run('SET threads = 1');
+    return await use(db);
+  } finally {
+    db.close();
+    clean();
+  }
+}
+
+/** A tiny deterministic generator, so every run appends the same values. */
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function integerCase(columns: number, total: number): Promise<Timing> {
+  return withDatabase(async (db) => {
+    await db.run(`CREATE TABLE floor (${Array.from({ length: columns }, (_, k) => `c${k} INTEGER`).join(', ')})`);
+    const appender = await db.connection.createAppender('floor');
+    const chunk = DuckDBDataChunk.create(Array.from({ length: columns }, () => INTEGER), SESSION_BATCH_ROWS);
+    const random = seeded(columns);
+    const values = Array.from({ length: columns }, (_, k) =>
+      Int32Array.from({ length: SESSION_BATCH_ROWS }, () => (k % 3 === 0 ? Math.floor(random() * 1e6) : k % 3 === 1 ? Math.floor(random() * 100) : 7)),
+    );
+    return timed(async () => {
+      await db.run('BEGIN TRANSACTION');
+      let rows = 0;
+      while (rows < total) {
+        chunk.reset();
+        chunk.rowCount = SESSION_BATCH_ROWS;
+        for (let k = 0; k < columns; k++) {
+          ddb.copy_data_to_vector(ddb.data_chunk_get_vector(chunk.chunk, k), 0, values[k]!.buffer, 0, SESSION_BATCH_ROWS * 4);
+        }
+        appender.appendDataChunk(chunk);
+        rows += SESSION_BATCH_ROWS;
+        if (rows % COMMIT_ROWS === 0) {
+          appender.flushSync();
+          await db.run('COMMIT');
+          await db.run('BEGIN TRANSACTION');
+        }
+      }
+      appender.flushSync();
+      await db.run('COMMIT');
+      appender.closeSync();
+      return rows;
+    });
+  });
+}
+
+/** The first SAMPLE_BATCHES batches of `file`, encoded for `store` as the ingest worker encodes them. */
+async function encodedSample(file: string, store: IngestStore): Promise<EncodedLines[]> {
+  const result: InputResult = { status: 'ok', message: null, compressed: false, bytes: 0, lines: 0, fragment: null };
+  const encoder = seededEncoder({ parser: {}, maxLineBytes: 64 * 1024, names: store.nameEntries() });
+  const sample: EncodedLines[] = [];
+  for await (const batch of readLines(file, result)) {
+    sample.push(encoder.encode(batch, false));
+    if (sample.length === SAMPLE_BATCHES) break;
+  }
+  return sample;
+}
+
+function sessionCase(file: string, total: number, evidence: boolean): Promise<Timing> {
+  return withDatabase(async (db) => {
+    const store = await IngestStore.open(db, { parsingElsewhere: true, bulk: true });
+    const sample = await encodedSample(file, store);
+    await store.begin();
+    const source = await store.openSource(file, false, null, 0, null);
+    const timing = await timed(async () => {
+      let rows = 0;
+      let sinceCommit = 0;
+      for (let k = 0; rows < total; k++) {
+        const batch = sample[k % sample.length]!;
+        store.addEncoded(evidence ? batch : { ...batch, evidence: [] }, source);
+        rows += batch.lines;
+        sinceCommit += batch.lines;
+        if (sinceCommit >= COMMIT_ROWS) {
+          await store.checkpoint(source, rows, 0);
+          sinceCommit = 0;
+        }
+      }
+      await store.commitSource(source, rows, 0, 'ok', null);
+      return rows;
+    });
+    await store.release();
+    return timing;
+  });
+}
+
+async function best(runs: number, run: () => Promise<Timing>): Promise<Timing> {
+  let fastest: Timing | null = null;
+  for (let r = 0; r < runs; r++) {
+    const t = await run();
+    if (!fastest || t.wall < fastest.wall) fastest = t;
+  }
+  return fastest!;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { rows: { type: 'string', default: '2000000' }, runs: { type: 'string', default: '3' } } });
+  const total = Number(values.rows);
+  const runs = Number(values.runs);
+  if (!(total > 0) || !(runs > 0)) throw new Error('usage: store-floor.ts [--rows N] [--runs R]');
+  const { path: file } = await ensureLog(DATA, 100_000);
+
+  const cases: [string, () => Promise<Timing>][] = [
+    ['INTEGER × 20', () => integerCase(20, total)],
+    ['INTEGER × 35', () => integerCase(35, total)],
+    ['session_rows (wsdiag, evidence included)', () => sessionCase(file, total, true)],
+    ['session_rows (wsdiag, without evidence)', () => sessionCase(file, total, false)],
+  ];
+  console.log(`Store floor: ${total.toLocaleString('en-US')} rows per case into a DuckDB file (one DuckDB thread, ${BULK_MEMORY}), best of ${runs}\n`);
+  console.log('| case | wall (s) | rows/s | CPU (s) | CPU µs/row |');
+  console.log('|---|--:|--:|--:|--:|');
+  for (const [name, run] of cases) {
+    const t = await best(runs, run);
+    const rate = Math.round(t.rows / t.wall).toLocaleString('en-US');
+    console.log(`| ${name} | ${t.wall.toFixed(2)} | ${rate} | ${t.cpu.toFixed(2)} | ${((t.cpu / t.rows) * 1e6).toFixed(2)} |`);
+  }
+}
+
+await main();
