@@ -7,7 +7,7 @@ import {
   type DuckDBConnection, type DuckDBValue,
 } from '@duckdb/node-api';
 import { CONFIG_SCHEMA_SQL } from './config-tables.js';
-import { SCHEMA_SQL } from './schema.js';
+import { schemaSql } from './schema.js';
 
 /** A value a query returns, JSON-safe: lists as arrays, structs and maps as objects. */
 export type SqlValue = string | number | boolean | null | SqlValue[] | { [key: string]: SqlValue };
@@ -120,7 +120,7 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
     await connection.run(`ATTACH ':memory:' AS ${catalog} (COMPRESS)`);
     await connection.run(`USE ${catalog}`);
   }
-  await connection.run(SCHEMA_SQL);
+  await connection.run(schemaSql(path !== null));
   await connection.run(CONFIG_SCHEMA_SQL);
   return handle(instance, connection, location, catalog, memory, true);
 }
