@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { wsdiag } from '../helpers/run-cli.js';
+import { promisify } from 'node:util';
+import { ROOT, wsdiag } from '../helpers/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wsdiag-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,6 +21,12 @@ writeFileSync(
 );
 
 describe('wsdiag CLI', () => {
+  it('runs as the package\'s bin, the file npx runs (built by npm install: executable, with a node shebang)', async () => {
+    const bin = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['wsdiag']!;
+    const { stdout } = await promisify(execFile)(join(ROOT, bin), ['--help'], { cwd: ROOT });
+    expect(stdout).toMatch(/^usage: wsdiag COMMAND/m);
+  });
+
   it('prints help for the tool and for every command', async () => {
     const main = await wsdiag('--help');
     expect(main.code).toBe(0);
