@@ -1,12 +1,14 @@
 /**
  * The ingest worker: reads and parses one input on the second core while the main thread stores what it sends.
- * Messages out: { batch } per encoded batch, then { done: InputResult } or { error }. Messages in: 'ack' for
+ * Messages out, on the port it is given: { batch } per encoded batch, then { done: InputResult } or { error },
+ * each followed by a ring on the parent port (see parse-in-worker.ts). Messages in: 'ack' for
  * each batch stored; at most IN_FLIGHT batches (about 15 MB) wait unacknowledged, so memory stays bounded when
  * DuckDB is the slower side, while a commit on the main thread does not stall the parsing (8 did).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { transferables } from './encode-lines.js';
-import { newInputResult, runParseJob, type ParseJob } from './parse-job.js';
+import type { ParseWorkerData } from './parse-in-worker.js';
+import { newInputResult, runParseJob } from './parse-job.js';
 
 const IN_FLIGHT = 32;
 
@@ -21,15 +23,20 @@ async function main(): Promise<void> {
     wake?.();
     wake = null;
   });
+  const { job, out } = workerData as ParseWorkerData;
+  const send = (message: unknown, transfer: ArrayBuffer[] = []): void => {
+    out.postMessage(message, transfer);
+    port.postMessage(0);
+  };
   const result = newInputResult();
   try {
-    for await (const batch of runParseJob(workerData as ParseJob, result)) {
-      port.postMessage({ batch }, transferables(batch));
+    for await (const batch of runParseJob(job, result)) {
+      send({ batch }, transferables(batch));
       if (++inFlight >= IN_FLIGHT) await new Promise<void>((resolve) => (wake = resolve));
     }
-    port.postMessage({ done: result });
+    send({ done: result });
   } catch (error) {
-    port.postMessage({ error: (error as Error).message ?? String(error) });
+    send({ error: (error as Error).message ?? String(error) });
   }
   // Nothing keeps the thread alive now: it ends once the last message is out.
   port.removeAllListeners('message');
