@@ -96,8 +96,8 @@ export function terminationFlags(term: string): string {
 
 /**
  * How a database file stores the evidence lines' text. DuckDB would pick FSST, and compressing ~570 k lines of
- * ~210 characters at each COMMIT cost a 2 M-line ingest ~1.5 s of CPU and ~40 MB of peak RSS (9.4–10.4 s and
- * 393–404 MB against 8.5–9.4 s and 351–361 MB), for a file 80 MB smaller (138 against 218 MB). The ingest's
+ * ~210 characters at each COMMIT cost a 2 M-line ingest ~1.5 s of CPU and ~35 MiB of peak RSS (9.4–10.4 s and
+ * 384–394 MiB against 8.5–9.4 s and 346–363 MiB), for a file 80 MB smaller (138 against 218 MB). The ingest's
  * speed and memory bound matter more here than the file's size; the lines are only ever read a few at a time,
  * as samples. (An in-memory store, live mode's, keeps DuckDB's choice: its memory is the bound.)
  */
