@@ -48,7 +48,7 @@ export interface GenerateSummary {
 }
 
 /** mulberry32: tiny, fast, good enough for test data, and stable across Node versions. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -20,19 +20,20 @@
  *
  * CPU is the process's (all threads: DuckDB's COMMITs run on libuv's pool). Prints a markdown table.
  */
-import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import ddb from '@duckdb/node-bindings';
 import { DuckDBDataChunk, INTEGER } from '@duckdb/node-api';
-import { seededEncoder, type EncodedLines } from '../src/ingest/encode-lines.js';
-import { readLines, type InputResult } from '../src/input/read-lines.js';
+import type { EncodedLines } from '../src/ingest/encode-lines.js';
+import { newInputResult, runParseJob } from '../src/ingest/parse-job.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../src/input/read-lines.js';
 import { openDatabase, type Database } from '../src/store/database.js';
 import { BULK_MEMORY, IngestStore } from '../src/store/ingest-store.js';
 import { SESSION_BATCH_ROWS } from '../src/store/session-columns.js';
-import { ensureLog } from './generate-log.js';
+import { ensureLog, prng } from './generate-log.js';
+import { removeDb } from './run-command.js';
 
 const DATA = join(fileURLToPath(new URL('..', import.meta.url)), 'bench', 'data');
 const COMMIT_ROWS = 25 * SESSION_BATCH_ROWS;
@@ -55,25 +56,15 @@ async function timed(work: () => Promise<number>): Promise<Timing> {
 
 async function withDatabase<T>(use: (db: Database) => Promise<T>): Promise<T> {
   const path = join(tmpdir(), `wsdiag-store-floor-${process.pid}.duckdb`);
-  const clean = (): void => ['', '.wal'].forEach((suffix) => rmSync(path + suffix, { force: true }));
-  clean();
+  removeDb(path);
   const db = await openDatabase(path, { memoryLimit: BULK_MEMORY });
   try {
     await db.run('SET threads = 1');
     return await use(db);
   } finally {
     db.close();
-    clean();
+    removeDb(path);
   }
-}
-
-/** A tiny deterministic generator, so every run appends the same values. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 function integerCase(columns: number, total: number): Promise<Timing> {
@@ -81,7 +72,8 @@ function integerCase(columns: number, total: number): Promise<Timing> {
     await db.run(`CREATE TABLE floor (${Array.from({ length: columns }, (_, k) => `c${k} INTEGER`).join(', ')})`);
     const appender = await db.connection.createAppender('floor');
     const chunk = DuckDBDataChunk.create(Array.from({ length: columns }, () => INTEGER), SESSION_BATCH_ROWS);
-    const random = seeded(columns);
+    // Seeded, so every run appends the same values.
+    const random = prng(columns);
     const values = Array.from({ length: columns }, (_, k) =>
       Int32Array.from({ length: SESSION_BATCH_ROWS }, () => (k % 3 === 0 ? Math.floor(random() * 1e6) : k % 3 === 1 ? Math.floor(random() * 100) : 7)),
     );
@@ -112,11 +104,10 @@ function integerCase(columns: number, total: number): Promise<Timing> {
 
 /** The first SAMPLE_BATCHES batches of `file`, encoded for `store` as the ingest worker encodes them. */
 async function encodedSample(file: string, store: IngestStore): Promise<EncodedLines[]> {
-  const result: InputResult = { status: 'ok', message: null, compressed: false, bytes: 0, lines: 0, fragment: null };
-  const encoder = seededEncoder({ parser: {}, maxLineBytes: 64 * 1024, names: store.nameEntries() });
+  const job = { path: file, parser: {}, maxLineBytes: DEFAULT_MAX_LINE_BYTES, skip: 0, names: store.nameEntries() };
   const sample: EncodedLines[] = [];
-  for await (const batch of readLines(file, result)) {
-    sample.push(encoder.encode(batch, false));
+  for await (const batch of runParseJob(job, newInputResult())) {
+    sample.push(batch);
     if (sample.length === SAMPLE_BATCHES) break;
   }
   return sample;

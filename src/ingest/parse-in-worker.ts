@@ -16,7 +16,8 @@ import type { InputResult } from '../input/read-lines.js';
 import type { EncodedLines } from './encode-lines.js';
 import type { ParseJob } from './parse-job.js';
 
-type WorkerMessage = { batch: EncodedLines } | { done: InputResult } | { error: string };
+/** What the parse worker sends on its port, in this order: batches, then the end or an error. */
+export type WorkerMessage = { batch: EncodedLines } | { done: InputResult } | { error: string };
 
 /**
  * Starts a worker entry of this folder (`name` without extension): built JavaScript, or (tests, dev) TypeScript

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { transferables } from './encode-lines.js';
-import type { ParseWorkerData } from './parse-in-worker.js';
+import type { ParseWorkerData, WorkerMessage } from './parse-in-worker.js';
 import { newInputResult, runParseJob } from './parse-job.js';
 
 const IN_FLIGHT = 32;
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     wake = null;
   });
   const { job, out } = workerData as ParseWorkerData;
-  const send = (message: unknown, transfer: ArrayBuffer[] = []): void => {
+  const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => {
     out.postMessage(message, transfer);
     port.postMessage(0);
   };

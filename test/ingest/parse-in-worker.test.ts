@@ -3,26 +3,17 @@
  * (the worker rings to say one is there), in order, with the input's result after the last, whether the caller
  * takes them at once or slowly (the worker then waits for acknowledgements), and the worker ends with the loop.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseInWorker } from '../../src/ingest/parse-in-worker.js';
 import { newInputResult, type ParseJob } from '../../src/ingest/parse-job.js';
+import { writeFailedUpgrades } from '../helpers/failed-upgrades.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wsdiag-worker-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** `count` failed upgrades (502 SH--): every one is kept as evidence, under its line number. */
-function failedUpgrades(count: number): string {
-  const path = join(dir, `failed-${count}.log`);
-  const lines = Array.from({ length: count }, (_, i) =>
-    `Nov 22 04:05:06 lb1 haproxy[77]: 10.0.0.${i % 250}:${40000 + (i % 20000)} [22/Nov/2026:04:05:06.123] ` +
-    `fe_main be_ws/ws1 0/0/1/-1/${i % 97} 502 204 - - SH-- 5/4/3/2/0 0/0 "GET /ws/${i} HTTP/1.1"`);
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
 
 const job = (path: string): ParseJob => ({ path, parser: {}, maxLineBytes: 64 * 1024, skip: 0, names: [] });
 
@@ -30,7 +21,7 @@ describe('parseInWorker', () => {
   it('yields every batch in line order, then the input\'s result, to a caller that keeps up', { timeout: 60_000 }, async () => {
     const result = newInputResult();
     const lineNos: number[] = [];
-    for await (const batch of parseInWorker(job(failedUpgrades(10_000)), result)) lineNos.push(...batch.evidence.map((e) => e.lineNo));
+    for await (const batch of parseInWorker(job(writeFailedUpgrades(dir, 10_000)), result)) lineNos.push(...batch.evidence.map((e) => e.lineNo));
     expect(lineNos).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
     expect(result).toMatchObject({ status: 'ok', lines: 10_000 });
   });
@@ -40,7 +31,7 @@ describe('parseInWorker', () => {
     const result = newInputResult();
     const lineNos: number[] = [];
     let batches = 0;
-    for await (const batch of parseInWorker(job(failedUpgrades(70_000)), result)) {
+    for await (const batch of parseInWorker(job(writeFailedUpgrades(dir, 70_000)), result)) {
       lineNos.push(...batch.evidence.map((e) => e.lineNo));
       if (++batches <= 3) await sleep(300);
     }
@@ -59,7 +50,7 @@ describe('parseInWorker', () => {
 
   it('ends the worker when the caller stops early', { timeout: 60_000 }, async () => {
     const result = newInputResult();
-    for await (const batch of parseInWorker(job(failedUpgrades(70_000)), result)) {
+    for await (const batch of parseInWorker(job(writeFailedUpgrades(dir, 70_000)), result)) {
       expect(batch.evidence[0]!.lineNo).toBe(1);
       break;
     }

@@ -3,25 +3,16 @@
  * the ingest time and memory, see RAW_TEXT_IN_FILE in src/store/schema.ts), DuckDB's own choice in a compressed
  * in-memory store (live mode), where memory is the bound.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestInputs } from '../../src/ingest/ingest-inputs.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
+import { writeFailedUpgrades } from '../helpers/failed-upgrades.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wsdiag-raw-text-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** 20,000 failed upgrades (502 SH--): all kept as evidence, and text DuckDB would compress. */
-function failedUpgrades(): string {
-  const path = join(dir, 'failed.log');
-  const lines = Array.from({ length: 20_000 }, (_, i) =>
-    `Nov 22 04:05:06 lb1 haproxy[77]: 10.0.${i % 250}.${i % 200}:${40000 + (i % 20000)} [22/Nov/2026:04:05:06.${String(i % 1000).padStart(3, '0')}] ` +
-    `fe_main be_ws/ws${i % 4} 0/0/1/-1/${i % 97} 502 204 - - SH-- 5/4/3/2/0 0/0 "GET /ws/chat?room=${i % 300} HTTP/1.1"`);
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
 
 async function rawTextCompression(db: Database): Promise<string[]> {
   await db.run('CHECKPOINT');
@@ -32,7 +23,8 @@ async function rawTextCompression(db: Database): Promise<string[]> {
 }
 
 describe('the text of evidence lines', () => {
-  const log = failedUpgrades();
+  // 20,000 lines, all kept as evidence, of text DuckDB would compress.
+  const log = writeFailedUpgrades(dir, 20_000);
 
   it('is stored uncompressed in a database file, every line of it', async () => {
     const db = await openDatabase(join(dir, 'file.duckdb'));
