@@ -1,4 +1,4 @@
-import { displayText } from '../report/display-text.js';
+import { displayText } from '../text/display-text.js';
 import { tunnelTimeout } from '../config/read-config.js';
 import { UsageError, type CommandSpec } from './command.js';
 import { loadConfig } from './open-inputs.js';

@@ -1,5 +1,5 @@
 import { lintConfig } from '../config/lint-config.js';
-import { displayText } from '../report/display-text.js';
+import { displayText } from '../text/display-text.js';
 import { ExitCode, UsageError, type CommandSpec } from './command.js';
 import { loadConfig } from './open-inputs.js';
 

@@ -3,8 +3,8 @@
  * (NDJSON). Pure: data in, lines out; the command prints them.
  */
 import type { Finding } from '../diagnose/analyze.js';
-import { displayText } from '../report/display-text.js';
-import type { ScreenData } from '../ui/screen-data.js';
+import { displayText } from '../text/display-text.js';
+import type { ScreenData } from '../diagnose/screen-data.js';
 
 const seconds = (ms: number | null): string => (ms === null ? '-' : `${(ms / 1000).toFixed(1)} s`);
 

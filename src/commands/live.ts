@@ -1,11 +1,11 @@
 import { configLogFormats } from './open-inputs.js';
 import { DEFAULT_MAX_SESSIONS, followInputs, LIVE_DATABASE, type FollowInput } from '../ingest/follow-inputs.js';
-import { nextRunDelay } from '../ingest/pacing.js';
+import { nextRunDelay } from '../store/pacing.js';
 import { LogFormatError, unquoteConfigString } from '../parse/log-format.js';
 import { formatAnalysis } from '../report/analysis-formats.js';
 import type { Database } from '../store/database.js';
 import { createSerializer } from '../store/serializer.js';
-import { createScreenSource } from '../ui/screen-source.js';
+import { createScreenSource } from '../diagnose/screen-source.js';
 import { ExitCode, UsageError, type CommandSpec } from './command.js';
 import { INPUT_OPTIONS } from './common-options.js';
 import { createFindingDiff, summaryLine } from './live-report.js';

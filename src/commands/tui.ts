@@ -1,4 +1,4 @@
-import { createScreenSource } from '../ui/screen-source.js';
+import { createScreenSource } from '../diagnose/screen-source.js';
 import { UsageError, ExitCode, type CommandSpec } from './command.js';
 import { INPUT_OPTIONS } from './common-options.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';

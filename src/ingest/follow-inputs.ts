@@ -19,7 +19,7 @@ import { createSerializer, type Serializer } from '../store/serializer.js';
 import type { DecodeRequest } from './chunk-decoder.js';
 import { decodeInWorker, decodeOnMainThread, type LiveDecoder } from './decode-in-worker.js';
 import type { EncodedLines } from './encode-lines.js';
-import { nextRunDelay } from './pacing.js';
+import { nextRunDelay } from '../store/pacing.js';
 import { addCounts } from './store-line.js';
 
 export interface FollowInput {

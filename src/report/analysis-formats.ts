@@ -3,7 +3,7 @@
  * (the stable contract). One map of formatters; logged strings go through displayText / escapeMarkdown.
  */
 import type { Analysis, Finding } from '../diagnose/analyze.js';
-import { displayText } from './display-text.js';
+import { displayText } from '../text/display-text.js';
 
 export const ANALYSIS_FORMATS = ['text', 'markdown', 'json'] as const;
 export type AnalysisFormat = (typeof ANALYSIS_FORMATS)[number];

@@ -1,6 +1,6 @@
 /** Query results as text: one map of formatters, no branching on the format elsewhere. */
 import type { QueryResult, SqlValue } from '../store/database.js';
-import { displayText } from './display-text.js';
+import { displayText } from '../text/display-text.js';
 
 export const ROW_FORMATS = ['table', 'json', 'jsonl', 'csv'] as const;
 export type RowFormat = (typeof ROW_FORMATS)[number];

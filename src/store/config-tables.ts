@@ -4,19 +4,8 @@
  */
 import type { HaproxyConfig } from '../config/read-config.js';
 import type { Database } from './database.js';
+import { CONFIG_SCHEMA_SQL } from './schema.js';
 
-export const CONFIG_SCHEMA_SQL = `
-CREATE TABLE IF NOT EXISTS config_proxies (
-  name VARCHAR, kind VARCHAR, mode VARCHAR, file VARCHAR, line INTEGER, inherits VARCHAR,
-  log_format_kind VARCHAR, log_format VARCHAR, balance VARCHAR, hash_type VARCHAR,
-  cookie_name VARCHAR, cookie_mode VARCHAR, cookie_flags VARCHAR, stick VARCHAR,
-  redispatch BOOLEAN, http_server_close BOOLEAN, httpclose BOOLEAN, forwardfor BOOLEAN,
-  httpchk_method VARCHAR, httpchk_uri VARCHAR, httpchk_headers VARCHAR, httpchk_expect VARCHAR
-);
-CREATE TABLE IF NOT EXISTS config_timeouts (proxy VARCHAR, name VARCHAR, ms DOUBLE, text VARCHAR, file VARCHAR, line INTEGER, set_in VARCHAR);
-CREATE TABLE IF NOT EXISTS config_servers (backend VARCHAR, name VARCHAR, address VARCHAR, "check" BOOLEAN, backup BOOLEAN, cookie VARCHAR, maxconn INTEGER, file VARCHAR, line INTEGER);
-CREATE TABLE IF NOT EXISTS config_routes (frontend VARCHAR, backend VARCHAR, condition VARCHAR, is_default BOOLEAN, file VARCHAR, line INTEGER);
-`;
 
 export async function storeConfig(db: Database, config: HaproxyConfig): Promise<void> {
   await db.run(CONFIG_SCHEMA_SQL);

@@ -6,8 +6,7 @@ import {
   DuckDBInstance, DuckDBListValue, DuckDBMapValue, DuckDBStructValue, DuckDBArrayValue, DuckDBTimestampValue,
   type DuckDBConnection, type DuckDBValue,
 } from '@duckdb/node-api';
-import { CONFIG_SCHEMA_SQL } from './config-tables.js';
-import { schemaSql } from './schema.js';
+import { CONFIG_SCHEMA_SQL, schemaSql } from './schema.js';
 
 /** A value a query returns, JSON-safe: lists as arrays, structs and maps as objects. */
 export type SqlValue = string | number | boolean | null | SqlValue[] | { [key: string]: SqlValue };

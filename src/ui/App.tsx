@@ -17,7 +17,7 @@ import { useKeyActions } from './hooks/use-key-actions.js';
 import { useScreenData } from './hooks/use-screen-data.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import type { KeyMode } from './key-bindings.js';
-import type { ScreenData, ScreenSource } from './screen-data.js';
+import type { ScreenData, ScreenSource } from '../diagnose/screen-data.js';
 import type { ScreenId } from './screens.js';
 import { COLOR_THEME, PLAIN_THEME, ThemeContext } from './theme.js';
 import { initialState, uiReducer } from './ui-state.js';

@@ -1,5 +1,5 @@
 /** Numbers and durations as the screens print them. Logged strings go through displayText, never around it. */
-export { displayText as safe } from '../report/display-text.js';
+export { displayText as safe } from '../text/display-text.js';
 
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '-';

@@ -1,7 +1,7 @@
 /** Mounts the screens on a terminal and resolves when the user quits (q, Ctrl-C); Ink restores the terminal. */
 import { render } from 'ink';
 import { App } from './App.js';
-import type { ScreenSource } from './screen-data.js';
+import type { ScreenSource } from '../diagnose/screen-data.js';
 
 export interface RunScreensOptions {
   readonly source: ScreenSource;

@@ -1,5 +1,5 @@
 /** The screens, in tab order (number keys 1…8 pick them), and what a row of each drills into. */
-import type { DrillTarget, ScreenData } from './screen-data.js';
+import type { DrillTarget, ScreenData } from '../diagnose/screen-data.js';
 
 export const SCREENS = [
   { id: 'overview', title: 'Overview' },

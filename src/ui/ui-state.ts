@@ -1,6 +1,6 @@
 /** All the screens' state, in one reducer: components render it, hooks feed it actions. */
 import type { QueryResult } from '../store/database.js';
-import type { DrillResult, ScreenData } from './screen-data.js';
+import type { DrillResult, ScreenData } from '../diagnose/screen-data.js';
 import { SCREENS, rowCount, type ScreenId } from './screens.js';
 
 export interface QueryState {

@@ -1,6 +1,6 @@
 /** A fixture Analysis with hostile logged text, and a ScreenSource that serves it. */
 import type { Analysis } from '../../src/diagnose/analyze.js';
-import type { DrillTarget, ScreenData, ScreenSource } from '../../src/ui/screen-data.js';
+import type { DrillTarget, ScreenData, ScreenSource } from '../../src/diagnose/screen-data.js';
 
 export const EVIL = '/ws\u001b]0;pwned\u0007\u001b[2J';
 const evilLine = `127.0.0.1:36252 [22/Nov/2026:04:41:38.629] fe_ws be_ws/ws1 0/0/-1/-1/3004 503 217 - - sC-- 2/1/0/0/2 0/0 "GET ${EVIL} HTTP/1.1"`;
@@ -47,7 +47,7 @@ export function fixtureSource(data: ScreenData = DATA): ScreenSource & { drills:
   return {
     drills,
     sql,
-    refreshMs: null,
+    nextRefreshMs: () => null,
     load: async () => data,
     drill: async (target) => {
       drills.push(target);

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { formatDuration, formatRate, safe } from '../format.js';
-import type { ScreenData } from '../screen-data.js';
+import type { ScreenData } from '../../diagnose/screen-data.js';
 import { useTheme } from '../theme.js';
 
 export interface StatusLineProps {

@@ -1,7 +1,7 @@
 import { useApp, useInput } from 'ink';
 import { useCallback, type Dispatch } from 'react';
 import { findBinding, type KeyAction, type KeyMode } from '../key-bindings.js';
-import type { ScreenSource } from '../screen-data.js';
+import type { ScreenSource } from '../../diagnose/screen-data.js';
 import { drillTarget } from '../screens.js';
 import type { UiAction, UiState } from '../ui-state.js';
 

@@ -1,11 +1,10 @@
 import { useEffect, type Dispatch } from 'react';
-import { nextRunDelay } from '../../ingest/pacing.js';
-import type { ScreenSource } from '../screen-data.js';
+import type { ScreenSource } from '../../diagnose/screen-data.js';
 import type { UiAction } from '../ui-state.js';
 
 /**
- * Loads the screens' data now and then again every refreshMs, or later when a load is slow (nextRunDelay: the
- * screens never take more than a fifth of the store's time from live ingest). Nothing runs while paused.
+ * Loads the screens' data now and then again when the source says (live: every second, or later when a load is
+ * slow, so the screens never starve the ingest). Nothing runs while paused.
  */
 export function useScreenData(source: ScreenSource, dispatch: Dispatch<UiAction>, paused: boolean): void {
   useEffect(() => {
@@ -17,8 +16,8 @@ export function useScreenData(source: ScreenSource, dispatch: Dispatch<UiAction>
         (data) => { if (!cancelled) dispatch({ type: 'loaded', data }); },
         (error: unknown) => { if (!cancelled) dispatch({ type: 'load-failed', message: (error as Error).message.split('\n')[0] ?? String(error) }); },
       ).finally(() => {
-        if (cancelled || source.refreshMs === null) return;
-        timer = setTimeout(load, nextRunDelay(Math.max(1000, source.refreshMs), Date.now() - started));
+        const delay = cancelled ? null : source.nextRefreshMs(Date.now() - started);
+        if (delay !== null) timer = setTimeout(load, delay);
       });
     };
     if (!paused) load();

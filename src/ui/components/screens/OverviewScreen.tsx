@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { formatDuration, formatRate, safe, sparkline } from '../../format.js';
-import type { ScreenData } from '../../screen-data.js';
+import type { ScreenData } from '../../../diagnose/screen-data.js';
 import { useTheme } from '../../theme.js';
 import { Table } from '../Table.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOAD_SHARE_FACTOR, nextRunDelay } from '../../src/ingest/pacing.js';
+import { LOAD_SHARE_FACTOR, nextRunDelay } from '../../src/store/pacing.js';
 
 describe('nextRunDelay', () => {
   it.each([

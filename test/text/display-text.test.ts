@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayText } from '../../src/report/display-text.js';
+import { displayText } from '../../src/text/display-text.js';
 
 describe('displayText', () => {
   it('makes terminal escapes visible (title change + clear screen in a URL)', () => {

@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestInputs } from '../../src/ingest/ingest-inputs.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
-import type { ScreenData } from '../../src/ui/screen-data.js';
-import { createScreenSource, type ClosableScreenSource } from '../../src/ui/screen-source.js';
+import type { ScreenData } from '../../src/diagnose/screen-data.js';
+import { createScreenSource, type ClosableScreenSource } from '../../src/diagnose/screen-source.js';
 import { drillTarget, SCREENS } from '../../src/ui/screens.js';
 
 const SAMPLES = ['samples/ws-httplog.log', 'samples/events.log'].map((p) => new URL(`../../${p}`, import.meta.url).pathname);

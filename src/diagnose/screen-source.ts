@@ -4,9 +4,10 @@
  * at a time on the connection.
  */
 import type { HaproxyConfig } from '../config/read-config.js';
-import { analyzeWith } from '../diagnose/analyze.js';
-import { runQuery } from '../diagnose/run-query.js';
+import { analyzeWith } from './analyze.js';
+import { runQuery } from './run-query.js';
 import type { Database, QueryResult, Row, SqlValue } from '../store/database.js';
+import { nextRunDelay } from '../store/pacing.js';
 import { createSerializer, type Serializer } from '../store/serializer.js';
 import type { CauseTimeline, DrillResult, DrillTarget, LiveStats, ScreenData, ScreenSource } from './screen-data.js';
 
@@ -26,11 +27,6 @@ const DRILL_LIMIT = 500;
 /** Sessions/s and upgrades/s are counted over the newest seconds of a live window. */
 const RATE_MS = 10_000;
 const toSql = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-
-/** A session without a stored raw line (a clean one) is shown from its columns. */
-const SESSION_TEXT = `coalesce(r.raw, strftime(c.ts, '%Y-%m-%d %H:%M:%S.%g') || ' ' || coalesce(c.client_ip, '-') || ' ' || coalesce(c.frontend, '-') || ' '
-  || coalesce(c.backend, '-') || '/' || coalesce(c.server, '-') || ' ' || coalesce(CAST(c.status AS VARCHAR), '-') || ' ' || coalesce(c.termination, '-')
-  || ' ' || coalesce(CAST(c.duration_ms AS VARCHAR), '-') || 'ms ' || coalesce(c.method || ' ' || c.uri, ''))`;
 
 /** Spans of the Overview's sparklines. */
 const TIMELINE_BUCKETS = 40;
@@ -79,11 +75,11 @@ export function createScreenSource(db: Database, options: ScreenSourceOptions): 
     return options.windowMs !== null && latest !== null ? toSql(latest - options.windowMs) : null;
   };
 
-  async function rows(sql: string, params: Record<string, SqlValue>, title: string): Promise<DrillResult> {
-    const result = await exclusive(() => db.query(sql, params));
+  async function lines(name: string, params: Record<string, SqlValue>, title: string): Promise<DrillResult> {
+    const result = await exclusive(() => runQuery(db, name, { since: null, until: null, backend: null }, { limit: DRILL_LIMIT, ...params }));
     return {
       title,
-      lines: result.rows.map((r) => ({ sourceId: Number(r['source_id']), lineNo: Number(r['line_no']), text: String(r['text'] ?? '') })),
+      lines: result.map((r) => ({ sourceId: Number(r['source_id']), lineNo: Number(r['line_no']), text: String(r['text'] ?? '') })),
     };
   }
 
@@ -93,30 +89,26 @@ export function createScreenSource(db: Database, options: ScreenSourceOptions): 
         closed = true;
       });
     },
-    refreshMs: options.refreshMs ?? null,
+    nextRefreshMs(tookMs: number): number | null {
+      const interval = options.refreshMs ?? null;
+      return interval === null ? null : nextRunDelay(Math.max(1000, interval), tookMs);
+    },
     async load(): Promise<ScreenData> {
       const from = since();
       const scope = { since: from, until: null, backend };
       const { analysis, timeline, tunnels, rejects, rateRow } = await exclusive(async () => {
         const [analysis, timeline] = await analyzeWith(db, scope, options.config, () => runQuery(db, 'failure-timeline', scope, { buckets: TIMELINE_BUCKETS }));
         const tunnels = await runQuery(db, 'open-tunnels', scope);
-        const rejects = await db.query('SELECT source_id, line_no, ts, reason, detail, raw FROM rejects ORDER BY ts DESC NULLS LAST, source_id, line_no DESC LIMIT 500');
-        const rateRow = await db.query(
-          `WITH s AS (SELECT * FROM sessions WHERE ($since IS NULL OR ts >= CAST($since AS TIMESTAMP)) AND ($backend IS NULL OR backend = $backend)),
-           m AS (SELECT max(ts) AS hi, min(ts) AS lo FROM s)
-           SELECT count(*) AS n, count(*) FILTER (WHERE upgraded) AS u,
-             CASE WHEN $recent THEN $rate_ms ELSE epoch_ms(max(m.hi)) - epoch_ms(max(m.lo)) END AS span_ms
-           FROM s, m WHERE NOT $recent OR s.ts >= m.hi - to_milliseconds(CAST($rate_ms AS BIGINT))`,
-          { since: from, backend, recent: options.windowMs !== null, rate_ms: RATE_MS },
-        );
+        const rejects = await runQuery(db, 'recent-rejects', scope, { limit: DRILL_LIMIT });
+        const rateRow = await runQuery(db, 'session-rates', scope, { recent: options.windowMs !== null, rate_ms: RATE_MS });
         return { analysis, timeline, tunnels, rejects, rateRow };
       });
-      const r = rateRow.rows[0] ?? {};
+      const r = rateRow[0] ?? {};
       const seconds = Math.max(Number(r['span_ms'] ?? 0) / 1000, 1);
       const live = options.live?.() ?? null;
       return {
         analysis,
-        rejects: rejects.rows,
+        rejects,
         rates: { sessionsPerSecond: Number(r['n'] ?? 0) / seconds, upgradesPerSecond: Number(r['u'] ?? 0) / seconds },
         openTunnels: tunnels.length ? tunnels.reduce((sum, t) => sum + Number(t['open'] ?? 0), 0) : null,
         failureTimeline: toTimeline(timeline),
@@ -128,47 +120,18 @@ export function createScreenSource(db: Database, options: ScreenSourceOptions): 
       const from = since();
       switch (target.kind) {
         case 'error':
-          return rows(
-            `SELECT c.source_id, c.line_no, ${SESSION_TEXT} AS text FROM session_causes($since, NULL, $scope) c
-             LEFT JOIN raw_lines r ON r.source_id = c.source_id AND r.line_no = c.line_no
-             WHERE c.cause = $cause AND c.status IS NOT DISTINCT FROM $status AND c.backend IS NOT DISTINCT FROM $backend
-               AND c.server IS NOT DISTINCT FROM $server
-             ORDER BY c.ts, c.source_id, c.line_no LIMIT ${DRILL_LIMIT}`,
-            { since: from, scope: backend, cause: target.cause, status: target.status, backend: target.backend, server: target.server },
-            `${target.status ?? '-'} ${target.cause} on ${target.backend ?? '?'}/${target.server ?? '?'}`,
-          );
+          return lines('drill-error', { since: from, scope_backend: backend, cause: target.cause, status: target.status, backend: target.backend, server: target.server },
+            `${target.status ?? '-'} ${target.cause} on ${target.backend ?? '?'}/${target.server ?? '?'}`);
         case 'disconnect':
-          return rows(
-            `SELECT c.source_id, c.line_no, ${SESSION_TEXT} AS text FROM session_causes($since, NULL, $backend) c
-             LEFT JOIN raw_lines r ON r.source_id = c.source_id AND r.line_no = c.line_no
-             WHERE c.is_tunnel AND abs(c.duration_ms - $interval) <= greatest(50, $interval * 0.02)
-             ORDER BY c.ts, c.source_id, c.line_no LIMIT ${DRILL_LIMIT}`,
-            { since: from, backend: target.backend, interval: target.intervalMs },
-            `tunnels of ${target.backend} ending after about ${target.intervalMs} ms`,
-          );
+          return lines('drill-disconnect', { since: from, backend: target.backend, interval_ms: target.intervalMs },
+            `tunnels of ${target.backend} ending after about ${target.intervalMs} ms`);
         case 'backend':
-          return rows(
-            `SELECT c.source_id, c.line_no, ${SESSION_TEXT} AS text FROM session_causes($since, NULL, $backend) c
-             LEFT JOIN raw_lines r ON r.source_id = c.source_id AND r.line_no = c.line_no
-             WHERE NOT $tunnels OR c.is_tunnel
-             ORDER BY c.ts DESC, c.source_id, c.line_no LIMIT ${DRILL_LIMIT}`,
-            { since: from, backend: target.backend, tunnels: target.tunnelsOnly },
-            `${target.tunnelsOnly ? 'tunnels' : 'sessions'} of ${target.backend}`,
-          );
+          return lines('drill-backend', { since: from, backend: target.backend, tunnels_only: target.tunnelsOnly },
+            `${target.tunnelsOnly ? 'tunnels' : 'sessions'} of ${target.backend}`);
         case 'event':
-          return rows(
-            `SELECT e.source_id, e.line_no, coalesce(r.raw, e.message) AS text FROM events e
-             LEFT JOIN raw_lines r ON r.source_id = e.source_id AND r.line_no = e.line_no
-             WHERE e.ts IS NOT DISTINCT FROM CAST($ts AS TIMESTAMP) AND e.message = $message LIMIT ${DRILL_LIMIT}`,
-            { ts: target.ts === null ? null : target.ts.replace('T', ' ').replace('Z', ''), message: target.message },
-            'event',
-          );
+          return lines('drill-event', { ts: target.ts === null ? null : target.ts.replace('T', ' ').replace('Z', ''), message: target.message }, 'event');
         case 'reject':
-          return rows(
-            'SELECT source_id, line_no, raw AS text FROM rejects WHERE source_id = $source AND line_no = $line',
-            { source: target.sourceId, line: target.lineNo },
-            `rejected line ${target.sourceId}:${target.lineNo}`,
-          );
+          return lines('drill-reject', { source_id: target.sourceId, line_no: target.lineNo }, `rejected line ${target.sourceId}:${target.lineNo}`);
       }
     },
     async runSql(sql: string): Promise<QueryResult> {

@@ -62,6 +62,9 @@ export interface ScreenSource {
   drill(target: DrillTarget): Promise<DrillResult>;
   /** Typed SQL, run with external access disabled. */
   runSql(sql: string): Promise<QueryResult>;
-  /** How often load() is called again; null for an archive that does not change. */
-  readonly refreshMs: number | null;
+  /**
+   * When to call load() again after a load that took `tookMs`: null for an archive that does not change; for live
+   * mode the refresh interval, or later when loads are slow (they must not starve the ingest, see store/pacing.ts).
+   */
+  nextRefreshMs(tookMs: number): number | null;
 }
