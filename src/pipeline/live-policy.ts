@@ -251,7 +251,7 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
   async function follow(state: InputState): Promise<void> {
     const decisions = new Map<FollowedContent, StartDecision>();
     const start = async (content: FollowedContent): Promise<number> => {
-      let decision = await pipeline.decideStart({ head: content.head, size: content.size, mtimeMs: content.mtimeMs, readAt: content.readAt });
+      let decision = await pipeline.decideStart({ head: content.head, size: content.size, mtimeMs: content.mtimeMs, readAt: (at, length) => content.readAt(at, length) });
       if (!decision.resumed && content.size > START_TAIL_BYTES) {
         // A big file is followed from its last bytes, as tail does: from the first line that starts there.
         const from = content.size - START_TAIL_BYTES;
