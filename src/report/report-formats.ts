@@ -4,7 +4,7 @@
  * contract plus the window, the comparison and the thresholds). One map of formatters.
  */
 import type { Figure, ReportData } from '../diagnose/report-data.js';
-import { escapeMarkdown } from './analysis-formats.js';
+import { escapeMarkdown, noFindingText } from './analysis-formats.js';
 import { escapeHtml, jsonForHtml } from './escape-html.js';
 import { durationHistogram, eventTimeline, horizontalBars, stackedBars } from './svg-charts.js';
 
@@ -32,7 +32,7 @@ function markdown(r: ReportData): string {
     out.push('');
   }
   out.push('## Findings', '');
-  if (!a.findings.length) out.push('No problem found.');
+  if (!a.findings.length) out.push(noFindingText(a));
   for (const f of a.findings) out.push(`- **${f.severity}** ${escapeMarkdown(f.title)}  \n  ${escapeMarkdown(f.detail)}${f.advice ? `  \n  → ${escapeMarkdown(f.advice)}` : ''}`);
   out.push('', `${a.summary.sessions} sessions, ${a.summary.upgrades} upgraded, ${a.summary.events} events, ${a.summary.rejects} rejected lines.`);
   if (r.comparison) {
@@ -75,7 +75,7 @@ function html(r: ReportData): string {
   const crossed = r.thresholds.filter((t) => t.crossed);
   if (crossed.length) parts.push(`<div class="crossed"><b>Thresholds crossed</b><ul>${crossed.map((t) => `<li><code>${e(t.threshold)}</code>: ${e(t.shown)}</li>`).join('')}</ul></div>`);
   parts.push('<h2>Findings</h2>');
-  parts.push(a.findings.length ? a.findings.map((f) => `<div class="finding ${e(f.severity)}"><b>${e(f.title)}</b>${e(f.detail)}${f.advice ? `<div class="advice">→ ${e(f.advice)}</div>` : ''}</div>`).join('') : '<p>No problem found.</p>');
+  parts.push(a.findings.length ? a.findings.map((f) => `<div class="finding ${e(f.severity)}"><b>${e(f.title)}</b>${e(f.detail)}${f.advice ? `<div class="advice">→ ${e(f.advice)}</div>` : ''}</div>`).join('') : `<p>${e(noFindingText(a))}</p>`);
 
   // 5xx and failures by cause over time.
   const buckets = [...new Set(r.series.map((s) => s.bucket))].sort();
