@@ -13,8 +13,11 @@
 -- @severity {severity}
 -- @headline {count} × {status} {cause|cause} on {backend}/{server}
 -- @detail {count} session(s) with cause {cause}{?terminations} (termination {terminations}){/} from {first} to {last}.{?is_guess}
---   Without a configuration, which timeout fired is a guess.{/}{?inferred} No line shows the Upgrade header: taken
---   for upgrades because other requests to {backend} {paths} upgraded.{/}{?server_went_down} {backend}/{server}
+--   Without a configuration, which timeout fired is a guess.{/}{?confidence=duration} The log has no termination
+--   state: they lasted the timeout that ends idle tunnels there.{/}{?inferred} No line shows the Upgrade header: taken
+--   for upgrades because other requests to {backend} {paths} upgraded.{/}{?no_connection_upgrade}
+--   {no_connection_upgrade} of them asked for `Upgrade: websocket` without `Connection: upgrade`{?cause=server.bad-response}:
+--   the server answered 101 anyway, and HAProxy refused a 101 the request did not ask for{/}.{/}{?server_went_down} {backend}/{server}
 --   went DOWN or failed its check within 30 s of them: a crash or restart of that server.{/}
 -- @detail[cause=no-server] {count} request(s) found no server{?status} ({status}){/} from {first} to {last}: none of
 --   {backend} was UP{?down_chain}: {down_chain} → no server available → {count} × {status}{/}{!down_chain}, and no
@@ -29,6 +32,8 @@
 --   httpchk`/`http-check send` at a plain HTTP health URL, or `http-check expect status 101` if the endpoint must be
 --   the WebSocket one.{/}{!check_101}Every server of the backend was DOWN or in maintenance: see why their checks
 --   failed (the reasons above), bring one back or add a backup server.{/}
+-- @advice[cause=server.bad-response] {?no_connection_upgrade}A client or a proxy in front drops `Connection:
+--   upgrade` from the upgrade request, and HAProxy refuses the 101 the server sends anyway: fix it there.{/}{!no_connection_upgrade}{cause|advice}{/}
 -- @advice[cause=timeout.queue] Open tunnels hold server slots for as long as they live: raise the servers' maxconn
 --   to what they can carry, add servers, or shorten `timeout queue` so that clients fail fast and retry elsewhere.
 -- @advice[cause=timeout.upgrade] {cause|advice}{?inferred} Add `capture request header Upgrade len 32` to the
@@ -57,7 +62,8 @@ grouped AS (
     max(t_queue_ms) AS max_queue_ms,
     any_value(server_timeout_text) AS server_timeout,
     bool_or(term_state = 'H') AS response_timeout,
-    NOT bool_or(upgrade_visible) AS upgrade_unseen
+    NOT bool_or(upgrade_visible) AS upgrade_unseen,
+    count(*) FILTER (WHERE connection_without_upgrade) AS no_connection_upgrade
   FROM s GROUP BY status, cause, backend, server
 ),
 -- The server's DOWN events around the failures; with no server assigned, every server of the backend, before them.
@@ -86,7 +92,7 @@ SELECT g.status, g.cause, g.confidence, g.backend, g.server, g.count, g.first, g
     FROM unnest(d.down_events[1:3]) AS u(e)) AS down_chain,
   (SELECT string_agg(c.name || ' maxconn ' || c.maxconn, ', ' ORDER BY c.name) FROM config_servers c WHERE c.backend = g.backend AND c.maxconn IS NOT NULL) AS maxconn_list,
   (SELECT t.text FROM proxy_timeouts() t WHERE t.proxy = g.backend AND t.name = 'queue') AS queue_timeout,
-  g.max_queue_ms, g.server_timeout, g.response_timeout, g.upgrade_unseen, g.inferred, g.paths,
+  g.max_queue_ms, g.server_timeout, g.response_timeout, g.upgrade_unseen, g.inferred, g.paths, g.no_connection_upgrade,
   g.confidence = 'guess' AS is_guess,
   coalesce(d.n, 0) > 0 AND g.cause LIKE 'server.%' AS server_went_down,
   CASE WHEN g.cause IN ('client.abort', 'logged-early', 'unknown') AND coalesce(g.status, 0) < 500 THEN 'info'

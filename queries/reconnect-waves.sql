@@ -3,7 +3,7 @@
 -- @description Per backend, seconds in which upgrades came far above the backend's own rate (at least $wave_min a
 --   second and $wave_factor times its mean over the scope, taken over at least a minute), mostly from clients
 --   returning within 10 s of their previous session on that backend: the fleet reconnecting at once after its
---   tunnels were cut. Consecutive such seconds are one wave; with what preceded it (tunnels of one server ending
+--   tunnels were cut. Such seconds less than 3 s apart are one wave; with what preceded it (tunnels of one server ending
 --   together, a server going DOWN) and how many were redispatched.
 -- @param since, until, backend, wave_min, wave_factor
 -- @section details
@@ -44,8 +44,9 @@ hot AS (
   WHERE x.n >= greatest($wave_min, $wave_factor * u.per_second) AND x.back * 2 >= x.n
 ),
 islands AS (
-  -- Consecutive hot seconds are one wave.
-  SELECT *, epoch(second) - row_number() OVER (PARTITION BY backend ORDER BY second) AS island FROM hot
+  -- Hot seconds less than 3 s apart are one wave (clients that retry several times come back in surges).
+  SELECT *, sum(CASE WHEN gap IS NULL OR gap > 3 THEN 1 ELSE 0 END) OVER (PARTITION BY backend ORDER BY second) AS island
+  FROM (SELECT *, epoch(second) - epoch(lag(second) OVER (PARTITION BY backend ORDER BY second)) AS gap FROM hot)
 ),
 waves AS (
   SELECT backend, min(second) AS start, max(second) + INTERVAL 1 SECOND AS stop, sum(n) AS upgrades, max(n) AS peak,

@@ -23,10 +23,11 @@ inscope AS (
     AND (until_ts IS NULL OR s.ts < CAST(until_ts AS TIMESTAMP))
     AND (backend_name IS NULL OR s.backend = backend_name)
 ),
--- Frontends whose lines show the Upgrade request header at all (a capture or a variable in the format): there,
--- a line without it is a request without it. Elsewhere the log cannot show an upgrade request.
+-- Frontends whose lines show the Upgrade (Connection) request header at all (a capture or a variable in the
+-- format): there, a line without it is a request without it. Elsewhere the log cannot show it.
 upgrade_visible AS (
-  SELECT frontend FROM inscope GROUP BY frontend HAVING bool_or(upgrade_header IS NOT NULL)
+  SELECT frontend, bool_or(upgrade_header IS NOT NULL) AS upgrade_visible, bool_or(connection_header IS NOT NULL) AS connection_visible
+  FROM inscope GROUP BY frontend
 ),
 -- Backend and path where upgrades succeed: a failed GET there, on a line that cannot show its headers, was
 -- most likely an upgrade too (said so: cause_confidence 'inferred').
@@ -34,12 +35,16 @@ upgrading_paths AS (
   SELECT backend, path_prefix FROM inscope WHERE upgraded GROUP BY ALL
 ),
 visible AS (
-  SELECT i.*, EXISTS (SELECT 1 FROM upgrade_visible v WHERE v.frontend = i.frontend) AS upgrade_visible FROM inscope i
+  SELECT i.*, coalesce(v.upgrade_visible, false) AS upgrade_visible, coalesce(v.connection_visible, false) AS connection_visible,
+    -- An upgrade request whose Connection header (where the log shows it) lacks the `upgrade` token.
+    (lower(i.upgrade_header) LIKE '%websocket%' AND coalesce(v.connection_visible, false)
+      AND NOT regexp_matches(lower(coalesce(i.connection_header, '')), '(^|[\s,])upgrade($|[\s,])')) AS connection_without_upgrade
+  FROM inscope i LEFT JOIN upgrade_visible v ON v.frontend = i.frontend
 ),
 scoped AS (
   SELECT i.*,
     -- A failed GET on a line that cannot show an Upgrade header, where other requests upgrade.
-    coalesce(NOT i.upgrade_requested AND NOT i.upgrade_visible AND i.method = 'GET' AND i.status >= 400
+    coalesce(NOT coalesce(i.upgrade_requested, false) AND NOT i.upgrade_visible AND i.method = 'GET' AND i.status >= 400
       AND EXISTS (SELECT 1 FROM upgrading_paths p WHERE p.backend = i.backend AND p.path_prefix = i.path_prefix), false) AS upgrade_inferred,
     -- The timeout that ends an idle tunnel of this backend: `timeout tunnel`, else the smaller of client and server.
     CASE WHEN i.tunnel_timeout_ms IS NOT NULL THEN 'timeout.tunnel'

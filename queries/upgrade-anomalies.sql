@@ -11,21 +11,17 @@
 -- @id backend, problem
 -- @severity warning
 -- @headline {count} WebSocket upgrade requests to {backend}: Connection header lacks "upgrade"
--- @detail Connection values: {connection_values}{!connection_values} (none){/}; {refused} refused by the server,
+-- @detail Connection values: {?connection_values}{connection_values}{/}{!connection_values}none{/}; {refused} refused by the server,
 --   {bad_response} answered 101 by the server and refused by HAProxy (502 PH: a 101 the request did not ask for),
 --   {upgraded_anyway} upgraded anyway.
 -- @advice A proxy or client in front strips the Connection: Upgrade header (or sends `Connection: close`/`keep-alive`
 --   instead); fix it there.
-WITH s AS (SELECT * FROM session_causes($since, $until, $backend)),
-shows_connection AS (SELECT frontend FROM s GROUP BY frontend HAVING bool_or(connection_header IS NOT NULL))
 SELECT backend, 'connection-without-upgrade' AS problem,
   count(*) AS count, count(*) FILTER (WHERE upgraded) AS upgraded_anyway,
   count(*) FILTER (WHERE term_cause = 'P' AND term_state = 'H') AS bad_response,
   count(*) FILTER (WHERE status BETWEEN 400 AND 499) AS refused,
   min(ts) AS first, max(ts) AS last,
   coalesce(list(DISTINCT connection_header ORDER BY connection_header) FILTER (WHERE connection_header IS NOT NULL), [])[1:5] AS connection_values
-FROM s
-WHERE lower(upgrade_header) LIKE '%websocket%' AND coalesce(http_version, '') NOT LIKE 'HTTP/2%'
-  AND (connection_header IS NULL OR NOT regexp_matches(lower(connection_header), '(^|[\s,])upgrade($|[\s,])'))
-  AND frontend IN (SELECT frontend FROM shows_connection)
+FROM session_causes($since, $until, $backend)
+WHERE connection_without_upgrade AND coalesce(http_version, '') NOT LIKE 'HTTP/2%'
 GROUP BY ALL ORDER BY count DESC, backend;

@@ -75,7 +75,8 @@ export function wsCrashScenario(): ScenarioConfig {
     name: 'ws-crash',
     frontends: ['http'],
     servers: { c1: { behaviour: 'echo', process: true }, c2: { behaviour: 'echo' } },
-    cfg: ({ fe, srv }: CfgContext) => `${globalSection()}
+    // A time stamp on every line (iso): the DOWN event has none in the raw format.
+    cfg: ({ fe, srv }: CfgContext) => `${globalSection({ format: 'iso' })}
 defaults
     mode http
     log global
@@ -104,23 +105,31 @@ backend be_chat
       const c = lab.client;
       const ready: Promise<unknown>[] = [];
       const clients: Promise<void>[] = [];
+      let dead!: () => void;
+      const killed = new Promise<void>((r) => (dead = r));
       for (let i = 0; i < CRASH_CLIENTS; i++) {
         const ip = loopback(1, i);
         let opened!: () => void;
         ready.push(new Promise<void>((r) => (opened = r)));
         clients.push((async () => {
           // The long tunnel; its fate depends on the server roundrobin gives it, known from the log afterwards.
-          // Closed by the client after 5 s, unless its server dies first.
-          const t = await c({ scenario: 'crash.tunnel', backend: 'be_chat', path: '/chat', localAddress: ip, messages: ['hi'], holdMs: 5000, onResponse: opened, expected: exp(101, '----', 'ok') });
-          if (t.observed.closedBy !== 'server') return;
+          // Closed by the client after 4-6 s (each its own time, as real clients would), unless its server dies first.
+          const t = await c({ scenario: 'crash.tunnel', backend: 'be_chat', path: '/chat', localAddress: ip, messages: ['hi'], holdMs: 4000 + i * 37, maxMs: 15_000, onResponse: opened, expected: exp(101, '----', 'ok') });
+          // Only the clients whose tunnel was cut (they never got to send their close frame) reconnect.
+          if (t.observed.events.some((e) => e.what === 'send close frame')) return;
+          // Once the process is gone: a connection that reached its dying listener would be reset after HAProxy
+          // connected (502 SH), which real crashes do too, but which the truth here could not say in advance.
+          await killed;
           for (let k = 0; k < CRASH_RECONNECTS; k++) {
             await c({ scenario: 'crash.reconnect', backend: 'be_chat', path: '/chat', localAddress: ip, messages: ['again'], expected: exp(101, '----', 'ok') });
           }
         })());
       }
       await Promise.all(ready);
-      await lab.sleep(300);
+      // The tunnels have lived a while (not a batch of short sessions) when c1 dies.
+      await lab.sleep(2000);
       await lab.killServer('c1', 'sigkill');
+      dead();
       const down = await lab.haproxy.waitForLine(/be_chat\/c1 is DOWN/, 5000);
       lab.note(down ? `be_chat/c1 DOWN seen at ${down.t} ms` : 'be_chat/c1 DOWN NOT seen');
       await Promise.all(clients);
@@ -143,7 +152,8 @@ export function wsSourceScenario(): ScenarioConfig {
     name: 'ws-source',
     frontends: ['http'],
     servers: { s1: { behaviour: 'echo' }, s2: { behaviour: 'echo' }, s3: { behaviour: 'echo' } },
-    cfg: ({ fe, srv }: CfgContext) => `${globalSection()}
+    // Time stamps on the event lines (iso), to place each move against the DOWN and UP.
+    cfg: ({ fe, srv }: CfgContext) => `${globalSection({ format: 'iso' })}
 defaults
     mode http
     log global
@@ -169,9 +179,11 @@ backend be_src
     server s3 127.0.0.1:${srv.s3} check inter 300 fall 2 rise 2
 `,
     drive: async (lab: LabContext) => {
+      // Clients come back one after the other (80 ms apart), as a fleet does on its own: not a reconnect wave.
       const round = (label: string): Promise<Truth[]> =>
         Promise.all(Array.from({ length: SOURCE_CLIENTS }, (_, i) =>
-          lab.client({ scenario: `source.${label}`, backend: 'be_src', path: '/src', localAddress: loopback(2, i), messages: ['m'], expected: exp(101, '----', 'ok') })));
+          lab.sleep(i * 80).then(() =>
+            lab.client({ scenario: `source.${label}`, backend: 'be_src', path: '/src', localAddress: loopback(2, i), messages: ['m'], expected: exp(101, '----', 'ok') }))));
       await round('before');
       await lab.killServer('s2', 'rst');
       lab.note((await lab.haproxy.waitForLine(/be_src\/s2 is DOWN/, 5000)) ? 'be_src/s2 DOWN' : 'be_src/s2 DOWN NOT seen');
@@ -208,10 +220,11 @@ export function wsCustomNoTscScenario(): ScenarioConfig {
     frontends: ['http'],
     servers: MIX_SERVERS,
     cfg: (ctx) => mixCfg(ctx, { frontendLines: [`log-format "${NOTSC_LOG_FORMAT}"`] }),
+    // The log has no termination state: '' in the truth.
     drive: (lab) =>
       driveMix(lab, {
         idle: true,
-        override: Object.fromEntries(Object.entries(NOTSC_CAUSES).map(([k, cause]) => [k, { cause }])),
+        override: Object.fromEntries(['http.ok', 'ws.idle.tunnel-timeout', ...Object.keys(NOTSC_CAUSES)].map((k) => [k, { termination: '', ...(NOTSC_CAUSES[k] ? { cause: NOTSC_CAUSES[k] } : {}) }])),
       }),
     maxMs: 15_000,
   };
@@ -245,7 +258,9 @@ frontend fe_plain
     use_backend be_api if { path_beg /api }
     default_backend be_chat
 
+# balance first: m1 takes every request that no use-server rule sends elsewhere
 backend be_chat
+    balance first
     use-server m2 if { url_param(slow) -m found }
     use-server m3 if { url_param(auth) -m found }
     server m1 127.0.0.1:${srv.ws}
