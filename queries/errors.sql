@@ -20,7 +20,7 @@
 --   the server answered 101 anyway, and HAProxy refused a 101 the request did not ask for{/}.{/}{?server_went_down} {backend}/{server}
 --   went DOWN or failed its check within 30 s of them: a crash or restart of that server.{/}
 -- @detail[cause=no-server] {count} request(s) found no server{?status} ({status}){/} from {first} to {last}: none of
---   {backend} was UP{?down_chain}: {down_chain} → no server available → {count} × {status}{/}{!down_chain}, and no
+--   {backend} was UP{?down_chain}: {down_chain} → no server available → {count} × {?status}{status}{/}{!status}SC{/}{/}{!down_chain}, and no
 --   DOWN event of its servers is in the log{/}.
 -- @detail[cause=timeout.queue] The servers of {backend} were at their maxconn{?maxconn_list} ({maxconn_list}){/}:
 --   {count} request(s) waited {max_queue_ms|ms} in the queue{?queue_timeout} (timeout queue {queue_timeout}){/} and
@@ -95,8 +95,11 @@ SELECT g.status, g.cause, g.confidence, g.backend, g.server, g.count, g.first, g
   g.max_queue_ms, g.server_timeout, g.response_timeout, g.upgrade_unseen, g.inferred, g.paths, g.no_connection_upgrade,
   g.confidence = 'guess' AS is_guess,
   coalesce(d.n, 0) > 0 AND g.cause LIKE 'server.%' AS server_went_down,
+  -- Critical: the service failed (a 5xx, or its TCP-mode equivalent, which has no status); a warning: something
+  -- to change; info: the client's doing, or what the log cannot show.
   CASE WHEN g.cause IN ('client.abort', 'logged-early', 'unknown') AND coalesce(g.status, 0) < 500 THEN 'info'
-       WHEN g.status >= 500 OR g.cause = 'server.abort' THEN 'critical'
+       WHEN g.status >= 500 OR g.cause IN ('server.abort', 'server.refused', 'server.hangup', 'server.bad-response', 'server.error',
+         'no-server', 'timeout.connect', 'timeout.queue', 'timeout.upgrade', 'proxy.resource', 'proxy.internal') THEN 'critical'
        ELSE 'warning' END AS severity,
   -- Sessions logged at their start, and tunnels whose end the format cannot show, are one finding of their
   -- frontend (log-blind-spots.sql), not one per group.
