@@ -111,7 +111,7 @@ export function lintConfig(config: HaproxyConfig, upgraded: Iterable<string> = [
         });
       }
     }
-    if (p.cookie && p.servers.length > 1 && !p.options['redispatch']?.enabled) {
+    if (p.cookie && p.servers.length > 1 && !p.options['redispatch']?.enabled && (!options.onlyThese || isWs || requested.has(p.name))) {
       add({
         rule: 'cookie-without-redispatch', severity: 'warning', proxy: p.name, where: p.cookie.where,
         message: `cookie persistence on ${p.name} without \`option redispatch\``,

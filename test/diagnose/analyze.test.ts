@@ -72,6 +72,9 @@ describe('cause per session', () => {
     [{ status: 408, term: 'cR--' }, 'timeout.http-request'],
     [{ status: 503, term: 'sC--' }, 'timeout.connect'],
     [{ status: 503, term: 'sQ--' }, 'timeout.queue'],
+    // Waiting in the backend's queue, no server assigned yet: HAProxy logs <NOSRV>; still a queue timeout.
+    [{ status: 503, term: 'sQ--', server: '<NOSRV>', timers: '0/1001/-1/-1/1001' }, 'timeout.queue'],
+    [{ status: 426, term: '----', upgrade: false }, 'upgrade.rejected'],
     [{ status: 504, term: 'sH--' }, 'timeout.upgrade'],
     [{ status: 504, term: 'sH--', upgrade: false }, 'timeout.server'],
     [{ status: 101, term: 'cD--' }, 'timeout.client'],
@@ -84,6 +87,27 @@ describe('cause per session', () => {
     await prepareDiagnoses(db);
     const { rows } = await db.query('SELECT cause FROM session_causes(NULL, NULL, NULL)');
     expect(rows).toEqual([{ cause }]);
+    db.close();
+  });
+
+  it('without captures, takes a failed GET for an upgrade where others upgrade on that backend and path, and says so', async () => {
+    const bare = (l: Line) => line(l).replace(/ \{[^}]*\} "/, ' "');
+    const { db } = await run([
+      bare({ port: 1, uri: '/chat/a' }),
+      bare({ port: 2, uri: '/chat/b', status: 403, term: '----' }),
+      bare({ port: 3, uri: '/chat/c', status: 504, term: 'sH--', timers: '0/0/0/-1/1000' }),
+      bare({ port: 4, uri: '/api/x', status: 504, term: 'sH--', timers: '0/0/0/-1/1000' }),
+      bare({ port: 5, uri: '/api/y', status: 404, term: '----' }),
+    ]);
+    await prepareDiagnoses(db);
+    const { rows } = await db.query('SELECT client_port, cause, cause_confidence FROM session_causes(NULL, NULL, NULL) ORDER BY client_port');
+    expect(rows).toEqual([
+      { client_port: 1, cause: 'ok', cause_confidence: 'flags' },
+      { client_port: 2, cause: 'upgrade.rejected', cause_confidence: 'inferred' },
+      { client_port: 3, cause: 'timeout.upgrade', cause_confidence: 'inferred' },
+      { client_port: 4, cause: 'timeout.server', cause_confidence: 'flags' },
+      { client_port: 5, cause: 'ok', cause_confidence: 'flags' },
+    ]);
     db.close();
   });
 
