@@ -120,6 +120,15 @@ describe.skipIf(skipWithout('haproxy', 'openssl'))('real HAProxy: incidents an o
     expect(findings(a, 'reconnect-storm')).toEqual([]);
   });
 
+  it('ws-sticky-burst: short sticky sessions ending together, their server DOWN later, are no mass disconnect', { timeout: 180_000 }, async () => {
+    const { db, analysis: a } = await (await runs.get('ws-sticky-burst')!).load();
+    const { rows } = await db.query("SELECT count(*) AS n FROM events WHERE kind = 'server.down' AND server = 'k1'");
+    db.close();
+    expect(rows[0]!['n']).toBe(1);
+    expect(a.details['mass-disconnects']).toEqual([]);
+    expect(findings(a, 'mass-disconnect')).toEqual([]);
+  });
+
   it('ws-source: clients really rehash when a server goes DOWN and UP, and the finding says why each moved', { timeout: 180_000 }, async () => {
     const { db, analysis: a } = await (await runs.get('ws-source')!).load();
     const { rows } = await db.query("SELECT count(DISTINCT client_ip) AS moved FROM (SELECT client_ip FROM sessions GROUP BY client_ip HAVING count(DISTINCT server) > 1)");

@@ -419,7 +419,54 @@ backend be_ws
   };
 }
 
+// =====================================================================================
+// ws-sticky-burst: twelve short sticky sessions on one server end within a second (a
+// client page opening and closing its sockets), and that server goes DOWN seconds later
+// for another reason. Not a mass disconnect: the sessions were short, they ended cleanly,
+// and the DOWN came after they were gone.
+// =====================================================================================
+
+export function wsStickyBurstScenario(): ScenarioConfig {
+  return {
+    name: 'ws-sticky-burst',
+    frontends: ['http'],
+    servers: { k1: { behaviour: 'echo' }, k2: { behaviour: 'echo' } },
+    cfg: ({ fe, srv }: CfgContext) => `${globalSection({ format: 'iso' })}
+defaults
+    mode http
+    log global
+    option httplog
+    timeout connect 300ms
+    timeout client 5s
+    timeout server 5s
+    timeout tunnel 10s
+    timeout check 1s
+    option redispatch
+
+frontend fe_sticky
+    bind 127.0.0.1:${fe.http}
+${CAPTURES.join('\n')}
+    default_backend be_sticky
+
+backend be_sticky
+    cookie SRV insert indirect nocache
+    option httpchk GET /health
+    server k1 127.0.0.1:${srv.k1} cookie k1 check inter 300 fall 2 rise 2
+    server k2 127.0.0.1:${srv.k2} cookie k2 check inter 300 fall 2 rise 2
+`,
+    drive: async (lab: LabContext) => {
+      await Promise.all(Array.from({ length: 12 }, (_, i) =>
+        lab.client({ scenario: 'sticky.short', backend: 'be_sticky', path: '/sticky', cookie: 'SRV=k1', localAddress: loopback(3, i), messages: ['m'], holdMs: 100, expected: exp(101, '--VN', 'ok') })));
+      await lab.sleep(1500);
+      await lab.killServer('k1', 'rst');
+      lab.note((await lab.haproxy.waitForLine(/be_sticky\/k1 is DOWN/, 5000)) ? 'be_sticky/k1 DOWN' : 'be_sticky/k1 DOWN NOT seen');
+    },
+    maxMs: 15_000,
+  };
+}
+
 export const INCIDENT_SCENARIOS: Record<string, () => ScenarioConfig> = {
+  'ws-sticky-burst': wsStickyBurstScenario,
   'ws-queue': wsQueueScenario,
   'ws-crash': wsCrashScenario,
   'ws-source': wsSourceScenario,
