@@ -54,6 +54,10 @@ function markdown(r: ReportData): string {
     out.push('', '## Sticky sessions', '', '| backend | method | connections | misses | miss rate |', '|---|---|--:|--:|--:|');
     for (const s of a.sticky) out.push(`| ${escapeMarkdown(s.backend)} | ${s.method} | ${s.connections} | ${s.misses} | ${pct(s.miss_rate)} |`);
   }
+  if (a.lint.length) {
+    out.push('', '## Configuration', '', 'For the backends the logs show upgrading.', '');
+    for (const l of a.lint) out.push(`- **${l.severity}** ${escapeMarkdown(`${l.where.file}:${l.where.line}`)}: ${escapeMarkdown(l.message)}  \n  → ${escapeMarkdown(l.fix)}`);
+  }
   return out.join('\n') + '\n';
 }
 
@@ -111,6 +115,9 @@ function html(r: ReportData): string {
   }
   if (a.errors.length) {
     parts.push(`<h2>Failures</h2><table><tr><th class="n">status</th><th>cause</th><th>backend/server</th><th class="n">count</th><th>first – last</th></tr>${a.errors.map((x) => `<tr><td class="n">${e(x.status ?? '–')}</td><td>${e(x.cause)}</td><td>${e(`${x.backend}/${x.server}`)}</td><td class="n">${x.count}</td><td>${e(x.first)} – ${e(x.last)}${x.evidence[0] ? `<div class="raw">${e(x.evidence[0])}</div>` : ''}</td></tr>`).join('')}</table>`);
+  }
+  if (a.lint.length) {
+    parts.push(`<h2>Configuration</h2><p class="meta">For the backends the logs show upgrading.</p>${a.lint.map((l) => `<div class="finding ${l.severity === 'error' ? 'critical' : l.severity}"><b>${e(`${l.where.file}:${l.where.line}`)}: ${e(l.message)}</b>${e(l.why)}<div class="advice">→ ${e(l.fix)}</div></div>`).join('')}`);
   }
   // The data, for whoever wants to reuse it; inert JSON, `<` escaped.
   const data = `<script type="application/json" id="wsdiag-data">${jsonForHtml({ window: r.window, summary: a.summary, thresholds: r.thresholds })}</script>`;
