@@ -162,6 +162,17 @@ describe('other diagnoses', () => {
     expect(result.errors[0]!.evidence).toHaveLength(3);
   });
 
+  it('leaves out a health check that got 101 before the window, and counts DOWNs, not failed checks', async () => {
+    const failed = 'Nov 22 03:59:00 lb haproxy[1]: Health check for server be_hc/hc1 failed, reason: Layer7 wrong status, code: 101, info: "Switching Protocols", check duration: 0ms, status: 1/2 UP.';
+    const failedAgain = failed.replace('03:59:00', '03:59:01').replace('1/2 UP', '0/2 DOWN');
+    const down = 'Nov 22 03:59:01 lb haproxy[1]: Server be_hc/hc1 is DOWN. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.';
+    const { db, result } = await run([line({ port: 1 }), failed, failedAgain, down]);
+    expect(result.findings.find((f) => f.kind === 'health-check-101')?.detail).toMatch(/2 failed check\(s\) logged; the server went DOWN 1 time\(s\)/);
+    const later = await analyze(db, { since: '2026-11-22 03:59:30', until: null, backend: null });
+    expect(later.findings.filter((f) => f.kind === 'health-check-101')).toEqual([]);
+    db.close();
+  });
+
   it('says a crash or restart when 502 SH come right after the server went DOWN', async () => {
     const down = 'Nov 22 04:00:03 lb haproxy[1]: Server be_ws/ws2 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 1 active and 0 backup servers left. 3 sessions active, 0 requeued, 0 remaining in queue.';
     const hangups = Array.from({ length: 3 }, (_, i) => line({ port: 10 + i, at: 5000 + i, server: 'ws2', status: 502, term: 'SH--', timers: '0/0/1/-1/2' }));
