@@ -113,7 +113,11 @@ describe.skipIf(skipWithout('haproxy', 'openssl'))('real HAProxy: incidents an o
     const wave = findings(a, 'reconnect-wave');
     expect(wave).toHaveLength(1);
     const row = a.details['reconnect-waves']![0]!;
-    expect(row).toMatchObject({ backend: 'be_chat', clients: onKilled, upgrades: onKilled * CRASH_RECONNECTS, failed: 0 });
+    // Every client whose tunnel was cut came back in it; how many of its later reconnects fall in the same surge
+    // depends on how fast a busy machine runs them.
+    expect(row).toMatchObject({ backend: 'be_chat', clients: onKilled, failed: 0 });
+    expect(Number(row['upgrades'])).toBeGreaterThanOrEqual(onKilled);
+    expect(Number(row['upgrades'])).toBeLessThanOrEqual(onKilled * CRASH_RECONNECTS);
     expect(Number(row['redispatched'])).toBeGreaterThan(0);
     expect(wave[0]!.detail).toMatch(new RegExp(`It followed ${onKilled} tunnels of be_chat/c1 ending together and be_chat/c1 going DOWN`));
     // No client reconnected 20 times in a minute: the wave is the fleet's, not one client's loop.
