@@ -37,8 +37,8 @@ upgrading_paths AS (
 visible AS (
   SELECT i.*, coalesce(v.upgrade_visible, false) AS upgrade_visible, coalesce(v.connection_visible, false) AS connection_visible,
     -- An upgrade request whose Connection header (where the log shows it) lacks the `upgrade` token.
-    (lower(i.upgrade_header) LIKE '%websocket%' AND coalesce(v.connection_visible, false)
-      AND NOT regexp_matches(lower(coalesce(i.connection_header, '')), '(^|[\s,])upgrade($|[\s,])')) AS connection_without_upgrade
+    coalesce(lower(i.upgrade_header) LIKE '%websocket%' AND coalesce(v.connection_visible, false)
+      AND NOT regexp_matches(lower(coalesce(i.connection_header, '')), '(^|[\s,])upgrade($|[\s,])'), false) AS connection_without_upgrade
   FROM inscope i LEFT JOIN upgrade_visible v ON v.frontend = i.frontend
 ),
 scoped AS (
