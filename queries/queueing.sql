@@ -17,7 +17,7 @@
 --   requests.
 SELECT backend, count(*) AS count, count(*) FILTER (WHERE cause <> 'timeout.queue') AS served,
   max(srv_queue) AS max_srv_queue, max(backend_queue) AS max_backend_queue,
-  max(t_queue_ms) FILTER (WHERE cause <> 'timeout.queue') AS max_wait_ms,
+  max(t_queue_ms) AS max_queue_ms, max(t_queue_ms) FILTER (WHERE cause <> 'timeout.queue') AS max_wait_ms,
   count(*) FILTER (WHERE cause = 'timeout.queue') AS queue_timeouts,
   (SELECT string_agg(c.name || ' maxconn ' || c.maxconn, ', ' ORDER BY c.name) FROM config_servers c WHERE c.backend = s.backend AND c.maxconn IS NOT NULL) AS maxconn_list
 FROM session_causes($since, $until, $backend) s
