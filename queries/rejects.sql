@@ -17,6 +17,8 @@
 --   on the `log` line (e.g. `log … len 4096`) and the syslog daemon's maximum message size.
 -- @advice[reason=too_long] These lines are longer than --max-line-bytes; raise it if they are real log lines.
 -- @advice[reason=damaged_input] A compressed input ended early or was corrupt: the lines after the damage are lost.
+-- @advice[reason=partial] Lines stored before their end came (a followed file idle in the middle of a line, or live
+--   stopping), or the rest of such a line: the writer flushes lines in pieces.
 -- @advice Look at the sample line: it is neither a session nor an event wsdiag knows.
 WITH r AS (
   SELECT reason, count(*) AS count, min_by(raw, (source_id, line_no)) AS sample, min_by(line_no, (source_id, line_no)) AS line_no,

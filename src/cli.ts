@@ -2,7 +2,7 @@
 /**
  * The edge: argv → command, exit codes, stdout/stderr. The only module that touches process.* (with
  * allocator-env.ts, which has to run before DuckDB loads).
- * Exit codes: 0 ok, 1 usage error, 2 input error, 3 threshold crossed.
+ * Exit codes: 0 ok, 1 usage error, 2 input error, 3 threshold crossed, 4 the database could not be opened or written.
  */
 // First: ES modules run in import order, and this one sets what DuckDB's allocator reads when it loads.
 import './allocator-env.js';
@@ -67,9 +67,13 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
       io.err(`wsdiag ${name}: ${(error as Error).message}\n`);
       return ExitCode.usage;
     }
-    if (error instanceof InputError || error instanceof StoreError) {
+    if (error instanceof InputError) {
       io.err(`wsdiag ${name}: ${(error as Error).message}\n`);
       return ExitCode.input;
+    }
+    if (error instanceof StoreError) {
+      io.err(`wsdiag ${name}: ${(error as Error).message}\n`);
+      return ExitCode.store;
     }
     io.err(`wsdiag ${name}: internal error: ${(error as Error).message?.split('\n')[0] ?? String(error)}\n`);
     if (process.env['WSDIAG_DEBUG']) io.err(`${(error as Error).stack}\n`);

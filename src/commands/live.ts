@@ -1,5 +1,5 @@
 import { configLogFormats } from './open-inputs.js';
-import { DEFAULT_MAX_SESSIONS, followInputs, LIVE_DATABASE, type FollowInput } from '../ingest/follow-inputs.js';
+import { DEFAULT_MAX_SESSIONS, followInputs, LIVE_DATABASE, type FollowInput } from '../pipeline/live-policy.js';
 import { nextRunDelay } from '../store/pacing.js';
 import { LogFormatError, unquoteConfigString } from '../parse/log-format.js';
 import { formatAnalysis } from '../report/analysis-formats.js';
@@ -137,6 +137,11 @@ export const liveCommand: CommandSpec = {
         }
       }
       const stats = follower.stats();
+      if (stats.failure) {
+        // The store could not be written (a full disk…): what was committed stays, and live resumes from it.
+        io.err(`wsdiag live: ${stats.failure}\n`);
+        return ExitCode.store;
+      }
       let problems = false;
       for (const input of stats.inputs) {
         if (input.state === 'missing' || input.state === 'error') {

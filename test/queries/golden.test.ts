@@ -18,7 +18,7 @@ import { readConfig } from '../../src/config/read-config.js';
 import { findingOf } from '../../src/diagnose/analyze.js';
 import { loadQueries } from '../../src/diagnose/load-queries.js';
 import { prepareDiagnoses, runQueryResult, withScopedCauses } from '../../src/diagnose/run-query.js';
-import { ingestInputs } from '../../src/ingest/ingest-inputs.js';
+import { ingestInputs } from '../../src/pipeline/batch-policy.js';
 import { storeConfig } from '../../src/store/config-tables.js';
 import { openDatabase, type Row } from '../../src/store/database.js';
 
