@@ -2,15 +2,40 @@
 -- @title Disconnects at a fixed interval
 -- @description Among tunnels (101 and TCP mode), per backend, durations that pile up at one value (within
 --   max(50 ms, 1 %)), far above the density around them, matched to the configured timeout that explains them.
---   Busy tunnels end at random times and form no cluster.
--- @param since, until, backend
-WITH t AS (
-  SELECT backend, frontend, duration_ms AS d, termination, term_cause, term_state,
-    tunnel_timeout_ms, tunnel_timeout_text, tunnel_timeout_where,
-    client_timeout_ms, client_timeout_text, client_timeout_where,
-    server_timeout_ms, server_timeout_text, server_timeout_where
-  FROM session_causes($since, $until, $backend)
-  WHERE is_tunnel AND duration_ms IS NOT NULL
+--   Busy tunnels end at random times and form no cluster; tunnels that ended together in a mass disconnect
+--   (mass_disconnect_bursts: same end time, a crash or a deploy) are not an interval either.
+-- @param since, until, backend, min_count
+-- @section disconnects
+-- @fields backend, interval_ms, count, share, termination, timeout, verdict, advice
+-- @finding disconnect
+-- @rank 40
+-- @id backend, termination, interval_key
+-- @severity {severity}
+-- @headline {count} tunnels of {backend} end after {interval_ms|ms} ({share_pct} %)
+-- @detail {?directive}They match `{directive}` = {value_ms|ms}{?where_set} ({where_set}){/}; termination
+--   {termination}.{/}{!directive}No HAProxy timeout explains this interval; termination {termination}.{/}
+-- @advice[verdict=haproxy-timeout] {?directive=timeout tunnel}Idle tunnels are closed by `timeout tunnel
+--   {value_text}`{?where_set} ({where_set}){/}: make clients ping more often than that, or raise it.{/}{!directive=timeout tunnel}Idle
+--   tunnels die at `{directive} {value_text}`{?where_set} ({where_set}){/} because backend {backend} has no `timeout
+--   tunnel`: add `timeout tunnel 1h` (or longer than the client's ping interval) to it.{/}
+-- @advice[verdict=timeout-unknown-config] HAProxy itself cut these tunnels (termination {termination}) at
+--   {interval_ms|ms}: a `timeout tunnel`, `timeout client` or `timeout server` of about {interval_ms|ms} is the
+--   likely cause. Run again with --config haproxy.cfg to name it.
+-- @advice[verdict=unexplained-timeout] HAProxy flagged a timeout (termination {termination}) at {interval_ms|ms} but
+--   no configured timeout of this backend matches it: is the configuration given the one that was running?
+-- @advice These tunnels end at {interval_ms|ms} without any HAProxy timeout (termination {termination}): something
+--   outside HAProxy closes them — the backend's own idle timeout, a firewall, NAT or CDN/load-balancer idle timeout
+--   in front.
+WITH bursts AS (SELECT backend, server, start_ms FROM mass_disconnect_bursts($since, $until, $backend, $min_count)),
+t AS (
+  SELECT s.backend, s.frontend, s.duration_ms AS d, s.termination, s.term_cause, s.term_state,
+    s.tunnel_timeout_ms, s.tunnel_timeout_text, s.tunnel_timeout_where,
+    s.client_timeout_ms, s.client_timeout_text, s.client_timeout_where,
+    s.server_timeout_ms, s.server_timeout_text, s.server_timeout_where
+  FROM session_causes($since, $until, $backend) s
+  ANTI JOIN bursts b ON b.backend = s.backend AND b.server = s.server
+    AND epoch_ms(s.ts) + s.duration_ms BETWEEN b.start_ms AND b.start_ms + 999
+  WHERE s.is_tunnel AND s.duration_ms IS NOT NULL
 ),
 binned AS (
   -- Bins 50 ms wide below 5 s, 1 % wide above: the tolerance of a timer that fires a few ms late.
@@ -67,9 +92,15 @@ candidates AS (
     LIMIT 1
   ) c ON true
 )
-SELECT backend, frontend, interval_ms, min_ms, max_ms, count, round(count / tunnels, 4) AS share, tunnels, termination, terminations,
-  timeout_flagged, directive, value_ms, value_text, where_set,
-  (SELECT count(*) FROM config_timeouts) > 0 AS have_config,
-  tunnel_ms IS NOT NULL AS backend_has_tunnel_timeout
+SELECT backend, frontend, interval_ms, min_ms, max_ms, count, round(count / tunnels, 4) AS share, round(100 * count / tunnels) AS share_pct,
+  tunnels, termination, terminations, timeout_flagged, directive, value_ms, value_text, where_set,
+  CASE WHEN directive IS NOT NULL THEN struct_pack(directive := directive, value_ms := value_ms, "where" := where_set) END AS timeout,
+  CASE WHEN directive IS NOT NULL THEN 'haproxy-timeout'
+       WHEN timeout_flagged * 2 >= count AND (SELECT count(*) FROM config_timeouts) = 0 THEN 'timeout-unknown-config'
+       WHEN timeout_flagged * 2 >= count THEN 'unexplained-timeout'
+       ELSE 'outside-haproxy' END AS verdict,
+  CASE WHEN count >= 0.3 * tunnels THEN 'critical' ELSE 'warning' END AS severity,
+  -- The same cluster across runs: its timeout, or its interval to two significant digits.
+  coalesce(directive, CAST(round(interval_ms, 1 - CAST(floor(log10(interval_ms)) AS INTEGER)) AS VARCHAR)) AS interval_key
 FROM candidates
 ORDER BY count DESC, backend, interval_ms;

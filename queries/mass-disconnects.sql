@@ -1,25 +1,24 @@
 -- @name mass-disconnects
 -- @title Mass disconnects
--- @description Many tunnels of one server ending within the same second, cut (server abort, kill, timeout) or
---   next to a DOWN event of that server: a restart, a deploy or a crash. Tunnels that clients closed normally in
---   the same second (`----`, a burst of short sessions) are not counted as one.
+-- @description Many tunnels of one server ending within one second (mass_disconnect_bursts): a restart, a deploy
+--   or a crash of that server. Its DOWN event ties clean closes to it; bursts of short sessions or a server's usual
+--   traffic are not one.
 -- @param since, until, backend, min_count
-WITH ended AS (
-  SELECT backend, server, date_trunc('second', ts + to_milliseconds(CAST(duration_ms AS BIGINT))) AS second, termination
-  FROM session_causes($since, $until, $backend) WHERE is_tunnel AND ts IS NOT NULL AND duration_ms IS NOT NULL AND server <> '<NOSRV>'
-),
-bursts AS (
-  SELECT backend, server, second, count(*) AS tunnels,
-    count(*) FILTER (WHERE termination NOT LIKE '--%') AS cut,
-    list(DISTINCT termination ORDER BY termination) AS terminations
-  FROM ended GROUP BY ALL HAVING count(*) >= $min_count
-),
-explained AS (
-  SELECT b.*,
-    (SELECT count(*) FROM events e WHERE e.proxy = b.backend AND e.server = b.server AND e.kind = 'server.down'
-       AND e.ts BETWEEN b.second - INTERVAL 30 SECOND AND b.second + INTERVAL 30 SECOND) AS down_events_nearby
-  FROM bursts b
-)
-SELECT * FROM explained
-WHERE cut * 2 >= tunnels OR down_events_nearby > 0
+-- @section details
+-- @finding mass-disconnect
+-- @rank 30
+-- @id backend, server, second
+-- @severity critical
+-- @headline {tunnels} tunnels of {backend}/{server} closed within one second at {second}
+-- @detail Terminations {terminations}; they had lived {median_duration_ms|ms} (median); usually {usual_per_second}
+--   tunnel end(s) a second on that server.{?down_after} {backend}/{server} went DOWN at {down_after}{?down_reason}
+--   ({down_reason}){/}: it crashed or was killed{?all_clean}, and its tunnels were closed without an error (`----`,
+--   the kernel closing a killed process's sockets){/}.{/}{!down_after}{?down_events_nearby} {down_events_nearby}
+--   DOWN event(s) of that server within 30 s.{/}{/}
+-- @advice A restart, deploy or crash of that server: drain servers before restarting them (`set server … state
+--   drain`), and let clients reconnect with backoff and jitter.
+SELECT backend, server, make_timestamp(start_ms * 1000) AS second, tunnels, cut, terminations,
+  round(median_duration_ms) AS median_duration_ms, round(per_second, 2) AS usual_per_second,
+  down_events_nearby, down_after, down_reason, cut = 0 AS all_clean
+FROM mass_disconnect_bursts($since, $until, $backend, $min_count)
 ORDER BY cut DESC, tunnels DESC, second, backend, server LIMIT 50;

@@ -1,12 +1,21 @@
 -- @name reconnect-storms
 -- @title Reconnect storms
 -- @description Clients that open many upgrade requests within one minute: a client retry loop, or a backend
---   that drops them at once.
+--   that drops them at once. (A whole fleet reconnecting at once is reconnect-waves.sql.)
 -- @param since, until, backend, per_minute
+-- @section details
+-- @finding reconnect-storm
+-- @rank 50
+-- @id client_ip, backend, minute
+-- @severity warning
+-- @headline Client {client_ip} opened {attempts} WebSocket upgrades to {backend} in one minute
+-- @detail {failed} failed; usual cause {usual_cause}; minute {minute}.
+-- @advice A reconnect loop without backoff: add exponential backoff with jitter in the client, and find why its
+--   connections end.
 WITH attempts AS (
   SELECT client_ip, backend, time_bucket(INTERVAL 1 MINUTE, ts) AS minute, cause
   FROM session_causes($since, $until, $backend)
-  WHERE upgrade_requested AND ts IS NOT NULL
+  WHERE (upgrade_requested OR upgrade_inferred) AND ts IS NOT NULL
 ),
 storms AS (
   -- Plain counts first (they spill to disk on large archives); the usual cause only for the storms found.

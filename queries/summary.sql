@@ -2,6 +2,8 @@
 -- @title Summary
 -- @description Lines, sessions, events, rejects, upgrades and the time range in scope.
 -- @param since, until, backend
+-- @section summary
+-- @fields lines, sessions, events, rejects, upgrades, from, to
 WITH s AS (SELECT * FROM session_causes($since, $until, $backend))
 SELECT
   (SELECT coalesce(sum(lines_read), 0) FROM ingests) AS lines,

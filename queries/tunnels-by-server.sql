@@ -2,6 +2,7 @@
 -- @title Tunnel durations per server and path prefix
 -- @description The same percentiles per backend, server and first path segment.
 -- @param since, until, backend
+-- @section details
 WITH t AS (
   SELECT backend, server, coalesce(regexp_extract(uri, '^(/[^/?#]*)', 1), '') AS path_prefix, duration_ms
   FROM session_causes($since, $until, $backend) WHERE is_tunnel AND duration_ms IS NOT NULL

@@ -2,6 +2,8 @@
 -- @title Tunnel durations per backend
 -- @description For upgraded (101) and TCP-mode sessions: count, percentiles and a histogram of durations per backend.
 -- @param since, until, backend
+-- @section tunnels
+-- @fields backend, count, p50_ms, p90_ms, p99_ms, max_ms, histogram
 WITH t AS (SELECT backend, server, duration_ms FROM session_causes($since, $until, $backend) WHERE is_tunnel AND duration_ms IS NOT NULL)
 SELECT backend, count(*) AS count,
   round(quantile_cont(duration_ms, 0.5)) AS p50_ms,

@@ -23,21 +23,19 @@ export function summaryLine(data: ScreenData): string {
   ].filter((x) => x !== null).join(' · ') + '\n';
 }
 
-/** A finding's identity across refreshes: its title with the counts taken out. */
-const findingKey = (f: Finding): string => `${f.severity} ${f.title.replace(/\d+(\.\d+)?/g, '#')}`;
 
-/** NDJSON lines for the findings that appeared, changed or went away since the last call. */
+/** NDJSON lines for the findings that appeared, changed or went away since the last call, keyed by their id. */
 export function createFindingDiff(): (findings: readonly Finding[], at: string | null) => string {
   let previous = new Map<string, string>();
   return (findings, at) => {
     const current = new Map<string, string>();
-    for (const f of findings) current.set(findingKey(f), JSON.stringify(f));
+    for (const f of findings) current.set(f.id, JSON.stringify(f));
     let out = '';
     for (const [key, json] of current) {
       if (previous.get(key) === json) continue;
-      out += JSON.stringify({ event: previous.has(key) ? 'changed' : 'new', key, at, finding: JSON.parse(json) as Finding }) + '\n';
+      out += JSON.stringify({ event: previous.has(key) ? 'changed' : 'new', id: key, key, at, finding: JSON.parse(json) as Finding }) + '\n';
     }
-    for (const key of previous.keys()) if (!current.has(key)) out += JSON.stringify({ event: 'resolved', key, at }) + '\n';
+    for (const key of previous.keys()) if (!current.has(key)) out += JSON.stringify({ event: 'resolved', id: key, key, at }) + '\n';
     previous = current;
     return out;
   };

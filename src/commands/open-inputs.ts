@@ -105,7 +105,11 @@ export async function ingestInto(store: Store, paths: readonly string[], args: I
   }
 }
 
-/** One line per input that was not read cleanly, on stderr (and a notice for one that looked known but was not). */
+/**
+ * One line per input that was not read cleanly, on stderr (and a notice for one that looked known but was not);
+ * and one when lines were read but not one of them was understood as a session (the wrong format, or a
+ * configuration given as the log): whatever follows would diagnose nothing, so that is an input error too.
+ */
 export function reportInputProblems(report: IngestReport, io: CommandIO): boolean {
   let problems = false;
   for (const input of report.inputs) {
@@ -115,6 +119,11 @@ export function reportInputProblems(report: IngestReport, io: CommandIO): boolea
     if (input.status === 'ok') continue;
     problems = true;
     io.err(`wsdiag: ${input.message ?? `${input.path}: ${input.status}`}${input.rolledBack ? ` — its ${input.lines} lines were rolled back` : ''}\n`);
+  }
+  const t = report.totals;
+  if (t.sessions === 0 && t.rejects > 0) {
+    problems = true;
+    io.err(`wsdiag: no session line was understood (${t.rejects} of ${t.linesRead} lines rejected): pass --config haproxy.cfg or --log-format '…' with the format HAProxy logs in\n`);
   }
   return problems;
 }

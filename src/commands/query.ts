@@ -1,3 +1,4 @@
+import { prepareDiagnoses } from '../diagnose/run-query.js';
 import { formatRows, ROW_FORMATS, type RowFormat } from '../report/rows.js';
 import { ExitCode, UsageError, type CommandSpec } from './command.js';
 import { INPUT_OPTIONS } from './common-options.js';
@@ -23,7 +24,9 @@ export const queryCommand: CommandSpec = {
     try {
       let problems = false;
       if (files.length) problems = reportInputProblems(await ingestInto(store, files, args, io), io);
-      // Typed SQL may not read or write files or change settings.
+      // session_causes() and the other macros the README documents, defined before typed SQL may no longer
+      // read or write files or change settings.
+      await prepareDiagnoses(db);
       await db.lockDown();
       let result;
       try {

@@ -29,13 +29,28 @@ export function websocketBackends(config: HaproxyConfig): Set<string> {
 
 const DAY_MS = 86_400_000;
 
+export interface LintOptions {
+  /**
+   * Only the backends given as `upgraded` count as WebSocket backends, not those the configuration points at:
+   * what `analyze` does, so that its configuration section speaks of the backends the logs show upgrading.
+   */
+  readonly onlyThese?: boolean;
+  /**
+   * Backends that received upgrade requests without completing one: their health check is still worth checking
+   * (a check that gets 101 is exactly what keeps them from upgrading), their tunnel settings not yet.
+   */
+  readonly requested?: Iterable<string>;
+}
+
 /**
- * `upgraded`: backends that logs show answering 101, added to those the configuration itself points at.
+ * `upgraded`: backends that logs show upgrading, added to those the configuration itself points at (or, with
+ * `onlyThese`, instead of them).
  */
-export function lintConfig(config: HaproxyConfig, upgraded: Iterable<string> = []): LintFinding[] {
+export function lintConfig(config: HaproxyConfig, upgraded: Iterable<string> = [], options: LintOptions = {}): LintFinding[] {
   const findings: LintFinding[] = [];
-  const ws = websocketBackends(config);
+  const ws = options.onlyThese ? new Set<string>() : websocketBackends(config);
   for (const name of upgraded) ws.add(name);
+  const requested = new Set(options.requested ?? []);
   const byName = new Map(config.proxies.map((p) => [p.name, p] as const));
   const add = (f: LintFinding): void => void findings.push(f);
 
@@ -83,7 +98,7 @@ export function lintConfig(config: HaproxyConfig, upgraded: Iterable<string> = [
       }
     }
     const check = p.httpCheck;
-    if (check && p.servers.some((s) => s.check)) {
+    if (check && p.servers.some((s) => s.check) && (!options.onlyThese || isWs || requested.has(p.name))) {
       const sendsUpgrade = check.headers.some((h) => /^upgrade\s*:/i.test(h));
       const wsPath = check.uri !== null && WS_HINT.test(check.uri);
       const expects101 = check.expect !== null && /\b101\b/.test(check.expect);
@@ -96,7 +111,7 @@ export function lintConfig(config: HaproxyConfig, upgraded: Iterable<string> = [
         });
       }
     }
-    if (p.cookie && p.servers.length > 1 && !p.options['redispatch']?.enabled) {
+    if (p.cookie && p.servers.length > 1 && !p.options['redispatch']?.enabled && (!options.onlyThese || isWs || requested.has(p.name))) {
       add({
         rule: 'cookie-without-redispatch', severity: 'warning', proxy: p.name, where: p.cookie.where,
         message: `cookie persistence on ${p.name} without \`option redispatch\``,
@@ -106,7 +121,8 @@ export function lintConfig(config: HaproxyConfig, upgraded: Iterable<string> = [
     }
   }
 
-  // h2 on a bind whose traffic reaches WebSocket backends: browsers then try WebSockets over HTTP/2 (RFC 8441).
+  // h2 on a bind whose traffic reaches WebSocket backends: clients that negotiate h2 carry WebSockets over HTTP/2
+  // (RFC 8441, which HAProxy supports since 2.4); only clients without it need HTTP/1.1 offered too.
   for (const fe of config.proxies) {
     if (fe.kind !== 'frontend' && fe.kind !== 'listen') continue;
     const reaches = new Set([...fe.useBackends.map((r) => r.backend), ...(fe.defaultBackend ? [fe.defaultBackend] : []), ...(fe.kind === 'listen' ? [fe.name] : [])]);
@@ -114,11 +130,16 @@ export function lintConfig(config: HaproxyConfig, upgraded: Iterable<string> = [
     if (wsReached.length === 0) continue;
     for (const bind of fe.binds) {
       if (bind.alpn && /(^|,)h2(,|$)/.test(bind.alpn)) {
+        const h1 = /(^|,)http\/1\.1(,|$)/.test(bind.alpn);
         add({
-          rule: 'h2-on-websocket-bind', severity: 'warning', proxy: fe.name, where: bind.where,
+          rule: 'h2-on-websocket-bind', severity: 'info', proxy: fe.name, where: bind.where,
           message: `bind ${bind.address} of ${fe.name} offers \`alpn ${bind.alpn}\` and routes to WebSocket backend(s) ${wsReached.join(', ')}`,
-          why: 'Clients that negotiate h2 must use RFC 8441 extended CONNECT for WebSockets; clients and middleboxes that do not support it fail to upgrade.',
-          fix: 'Serve WebSockets on a bind with `alpn http/1.1`, or make sure every client and backend supports WebSockets over HTTP/2.',
+          why: h1
+            ? 'Clients that negotiate h2 carry WebSockets over HTTP/2 (RFC 8441 extended CONNECT, supported by HAProxy since 2.4); clients without it fall back to HTTP/1.1, which this bind offers.'
+            : 'Clients that negotiate h2 carry WebSockets over HTTP/2 (RFC 8441 extended CONNECT, supported by HAProxy since 2.4); clients without it can only fall back to HTTP/1.1 if the bind offers it, and this one does not.',
+          fix: h1
+            ? 'Nothing to change for WebSockets; over HTTP/2 they are logged `GET https://host/path HTTP/2.0` with status 101.'
+            : 'Add http/1.1 to the ALPN list (`alpn h2,http/1.1`) so that clients without RFC 8441 can still upgrade.',
         });
       }
     }

@@ -20,6 +20,7 @@ export const CAUSES = {
   'proxy.resource': { title: 'HAProxy ran out of a resource', advice: 'HAProxy hit a resource limit (memory, sockets, maxconn). Check `maxconn`, file descriptors and memory.' },
   'proxy.internal': { title: 'HAProxy internal error', advice: 'HAProxy reported an internal error: check its own logs and version; report it upstream if it persists.' },
   'proxy.killed': { title: 'session killed by HAProxy or an admin', advice: 'Sessions were killed (server went DOWN with `on-marked-down shutdown-sessions`, `shutdown session` on the runtime API, or a reload).' },
+  unknown: { title: 'ended in a way the log does not show', advice: 'The log format has no termination state (%tsc): add it to the log-format, as `option httplog` has it, to know who ended each session and why.' },
   'upgrade.rejected': { title: 'upgrade answered without 101', advice: 'The server answered the WebSocket handshake with a normal HTTP status: wrong path, authentication, or a backend that does not speak WebSocket on that route.' },
 } as const satisfies Record<string, { title: string; advice: string }>;
 

@@ -1,5 +1,5 @@
 /** Runs a query file with its declared parameters bound (never pasted into the SQL). */
-import type { Database, Row, SqlValue } from '../store/database.js';
+import type { Database, QueryResult, Row, SqlValue } from '../store/database.js';
 import { terminationFlags } from '../store/schema.js';
 import { loadQueries, type QueryFile } from './load-queries.js';
 
@@ -14,15 +14,23 @@ export const QUERY_DEFAULTS: Readonly<Record<string, SqlValue>> = {
   per_minute: 20,
   min_count: 10,
   buckets: 40,
+  // A reconnect wave: at least this many upgrades a second, and this many times the backend's mean rate.
+  wave_min: 20,
+  wave_factor: 5,
 };
 
 export async function runQuery(db: Database, name: string, scope: Scope, extra: Record<string, SqlValue> = {}): Promise<Row[]> {
+  return [...(await runQueryResult(db, name, scope, extra)).rows];
+}
+
+/** The rows with the names of the columns, which a header's @fields and templates are checked against. */
+export async function runQueryResult(db: Database, name: string, scope: Scope, extra: Record<string, SqlValue> = {}): Promise<QueryResult> {
   const query: QueryFile | undefined = loadQueries().get(name);
   if (!query) throw new Error(`no query named ${name} in queries/`);
   const values: Record<string, SqlValue> = { ...QUERY_DEFAULTS, ...scope, ...extra };
   const params: Record<string, SqlValue> = {};
   for (const p of query.params) params[p] = values[p] ?? null;
-  return [...(await db.query(query.sql, params)).rows];
+  return db.query(query.sql, params);
 }
 
 /** A diagnosis whose result may be as large as the input (the session list), in batches. */
@@ -35,10 +43,28 @@ export async function* streamQuery(db: Database, name: string, scope: Scope): As
   for await (const batch of db.stream(query.sql, params)) yield [...batch.rows];
 }
 
-/** Defines the macros every diagnosis reads from (session_causes). */
+/**
+ * The setup queries in an order that defines each macro after those it calls (session-causes.sql's
+ * session_causes before mass_disconnect_bursts, which reads it): DuckDB checks a table macro's body when it is made.
+ */
+export function setupOrder(queries: readonly QueryFile[]): QueryFile[] {
+  const setup = queries.filter((q) => q.kind === 'setup');
+  const macro = (q: QueryFile): string => q.name.replace(/-/g, '_');
+  const ordered: QueryFile[] = [];
+  const visit = (q: QueryFile, path: readonly string[]): void => {
+    if (ordered.includes(q)) return;
+    if (path.includes(q.name)) throw new Error(`queries/: setup macros call each other in a circle: ${[...path, q.name].join(' → ')}`);
+    for (const other of setup) if (other !== q && new RegExp(`\\b${macro(other)}\\(`).test(q.sql)) visit(other, [...path, q.name]);
+    ordered.push(q);
+  };
+  for (const q of setup) visit(q, []);
+  return ordered;
+}
+
+/** Defines the macros every diagnosis reads from (session_causes…). */
 export async function prepareDiagnoses(db: Database): Promise<void> {
   await db.allowAnalysisMemory();
-  for (const q of loadQueries().values()) if (q.kind === 'setup') await db.run(q.sql);
+  for (const q of setupOrder([...loadQueries().values()])) await db.run(q.sql);
 }
 
 /**
@@ -48,8 +74,8 @@ export async function prepareDiagnoses(db: Database): Promise<void> {
  */
 const UNREAD_COLUMNS = [
   'source', 'format', 'host', 'pid', 'client_port', 'ssl', 't_request_ms', 't_connect_ms', 't_response_ms', 't_active_ms', 't_total_ms',
-  'bytes_read', 'actconn', 'feconn', 'beconn', 'srv_conn', 'retries', 'redispatched', 'request_cookie',
-  'response_cookie', 'request_headers', 'response_headers', 'logasap', 'truncated', 'invalid_utf8', 'extra',
+  'bytes_read', 'actconn', 'feconn', 'beconn', 'srv_conn', 'retries', 'request_cookie',
+  'response_cookie', 'request_headers', 'response_headers', 'truncated', 'invalid_utf8', 'extra',
 ];
 
 const TIMEOUT_COLUMNS = ['tunnel', 'client', 'server'].flatMap((t) => [`${t}_timeout_ms`, `${t}_timeout_text`, `${t}_timeout_where`]);

@@ -166,8 +166,10 @@ export function parseEnvelope(line: string): Envelope {
     const close = line.indexOf('>', 1);
     if (close > 1 && close <= 4 && num(line, 1, close - 1) >= 0) at = close + 1;
   }
-  // RFC 5424: VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP SD [SP MSG]
-  if (at > 0 && line.charCodeAt(at) === 49 /* 1 */ && line.charCodeAt(at + 1) === 32) {
+  // RFC 5424: VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP SD [SP MSG]. Some collectors
+  // store it without its <PRI>: then a full date must follow the version, or it is not this envelope.
+  const c0 = line.charCodeAt(at + 2);
+  if (line.charCodeAt(at) === 49 /* 1 */ && line.charCodeAt(at + 1) === 32 && (at > 0 || (c0 >= 48 && c0 <= 57 && parseIsoDate(line, at + 2) !== null))) {
     let k = at + 2;
     if (line.charCodeAt(k) === 45 /* - */) k += 1;
     else {

@@ -362,7 +362,9 @@ export function compileLogFormat(name: string, logFormat: string, captures?: Cap
     i > count / 3 ? `${name}: line ends early (truncated?) at column ${at + 1}` : fail(node, at, 'missing: the line ends');
 
   function parse(line: string, start: number, rec: SessionRecord): string | null {
-    const len = line.length;
+    // Spaces or tabs after the last field were added on the way (a relay, a file edited by hand): not a field.
+    let len = line.length;
+    while (len > start && (line.charCodeAt(len - 1) === SPACE || line.charCodeAt(len - 1) === 9)) len--;
     let pos = start;
     let lastWroteNothing = false;
     for (let i = 0; i < count; i++) {

@@ -194,7 +194,9 @@ export function createLineParser(options: LineParserOptions = {}): LineParser {
       if (failure.includes('line ends early')) truncated ??= failure;
       firstFailure ??= failure;
     }
-    const event = parseEvent(line, start);
+    // A bare `Word: …` line looks like a syslog tag without pid (`SPOE: [agent] …`): the message may start at 0.
+    const bareTag = start > 0 && env.program !== null && Number.isNaN(env.pid) && env.host === null && Number.isNaN(env.utcMs) && Number.isNaN(env.localMs) && !env.yearless;
+    const event = parseEvent(line, start) ?? (bareTag ? parseEvent(line, 0) : null);
     if (event) {
       let tsMs: number;
       if (event.localMs !== null) {

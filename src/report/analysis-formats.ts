@@ -18,12 +18,20 @@ export function escapeMarkdown(value: unknown): string {
   return displayText(value).replace(/[\\`*_[\]|<>~&]/g, (ch) => `\\${ch}`);
 }
 
+/**
+ * What to say when there is no finding: "no problem" only when sessions were understood; an empty scope is not
+ * a healthy one (rejected lines are a finding of their own, so they never land here).
+ */
+export function noFindingText(a: Analysis): string {
+  return a.summary.sessions > 0 ? `No problem found in ${a.summary.sessions} sessions.` : 'No session in scope: nothing to diagnose.';
+}
+
 function text(a: Analysis): string {
   const s = a.summary;
   const out: string[] = [];
   out.push(`wsdiag: ${s.sessions} sessions (${s.upgrades} upgraded), ${s.events} events, ${s.rejects} rejected lines, from ${s.from ?? '-'} to ${s.to ?? '-'}`);
   out.push('');
-  if (a.findings.length === 0) out.push('No problem found.');
+  if (a.findings.length === 0) out.push(noFindingText(a));
   for (const f of a.findings) {
     out.push(`${MARK[f.severity]} ${displayText(f.title)}`);
     if (f.detail) out.push(`   ${displayText(f.detail)}`);
@@ -40,13 +48,20 @@ function text(a: Analysis): string {
     out.push('', 'Tunnel durations (backend count p50 p90 p99 max, ms)');
     for (const t of a.tunnels) out.push(`  ${displayText(t.backend).padEnd(24)} ${String(t.count).padStart(6)} ${[t.p50_ms, t.p90_ms, t.p99_ms, t.max_ms].map((v) => String(v).padStart(8)).join(' ')}`);
   }
+  if (a.lint.length) {
+    out.push('', 'Configuration (backends the logs show upgrading)');
+    for (const l of a.lint) {
+      out.push(`  ${l.severity.padEnd(7)} ${displayText(`${l.where.file}:${l.where.line}`)}: ${displayText(l.message)} [${l.rule}]`);
+      out.push(`          ${displayText(l.why)}`, `          → ${displayText(l.fix)}`);
+    }
+  }
   return out.join('\n') + '\n';
 }
 
 function markdown(a: Analysis): string {
   const s = a.summary;
   const out: string[] = ['# wsdiag analysis', '', `${s.sessions} sessions (${s.upgrades} upgraded), ${s.events} events, ${s.rejects} rejected lines; ${escapeMarkdown(s.from ?? '-')} – ${escapeMarkdown(s.to ?? '-')}`, '', '## Findings', ''];
-  if (a.findings.length === 0) out.push('No problem found.');
+  if (a.findings.length === 0) out.push(noFindingText(a));
   for (const f of a.findings) out.push(`- **${f.severity}** ${escapeMarkdown(f.title)}  \n  ${escapeMarkdown(f.detail)}${f.advice ? `  \n  → ${escapeMarkdown(f.advice)}` : ''}`);
   if (a.errors.length) {
     out.push('', '## Failures', '', '| status | cause | backend | server | count | first | last |', '|---|---|---|---|---|---|---|');
@@ -55,6 +70,10 @@ function markdown(a: Analysis): string {
   if (a.tunnels.length) {
     out.push('', '## Tunnel durations (ms)', '', '| backend | count | p50 | p90 | p99 | max |', '|---|---|---|---|---|---|');
     for (const t of a.tunnels) out.push(`| ${escapeMarkdown(t.backend)} | ${t.count} | ${t.p50_ms} | ${t.p90_ms} | ${t.p99_ms} | ${t.max_ms} |`);
+  }
+  if (a.lint.length) {
+    out.push('', '## Configuration', '', 'For the backends the logs show upgrading.', '');
+    for (const l of a.lint) out.push(`- **${l.severity}** ${escapeMarkdown(`${l.where.file}:${l.where.line}`)}: ${escapeMarkdown(l.message)}  \n  ${escapeMarkdown(l.why)}  \n  → ${escapeMarkdown(l.fix)}`);
   }
   return out.join('\n') + '\n';
 }

@@ -4,7 +4,7 @@
  * contract plus the window, the comparison and the thresholds). One map of formatters.
  */
 import type { Figure, ReportData } from '../diagnose/report-data.js';
-import { escapeMarkdown } from './analysis-formats.js';
+import { escapeMarkdown, noFindingText } from './analysis-formats.js';
 import { escapeHtml, jsonForHtml } from './escape-html.js';
 import { durationHistogram, eventTimeline, horizontalBars, stackedBars } from './svg-charts.js';
 
@@ -32,7 +32,7 @@ function markdown(r: ReportData): string {
     out.push('');
   }
   out.push('## Findings', '');
-  if (!a.findings.length) out.push('No problem found.');
+  if (!a.findings.length) out.push(noFindingText(a));
   for (const f of a.findings) out.push(`- **${f.severity}** ${escapeMarkdown(f.title)}  \n  ${escapeMarkdown(f.detail)}${f.advice ? `  \n  → ${escapeMarkdown(f.advice)}` : ''}`);
   out.push('', `${a.summary.sessions} sessions, ${a.summary.upgrades} upgraded, ${a.summary.events} events, ${a.summary.rejects} rejected lines.`);
   if (r.comparison) {
@@ -53,6 +53,10 @@ function markdown(r: ReportData): string {
   if (a.sticky.length) {
     out.push('', '## Sticky sessions', '', '| backend | method | connections | misses | miss rate |', '|---|---|--:|--:|--:|');
     for (const s of a.sticky) out.push(`| ${escapeMarkdown(s.backend)} | ${s.method} | ${s.connections} | ${s.misses} | ${pct(s.miss_rate)} |`);
+  }
+  if (a.lint.length) {
+    out.push('', '## Configuration', '', 'For the backends the logs show upgrading.', '');
+    for (const l of a.lint) out.push(`- **${l.severity}** ${escapeMarkdown(`${l.where.file}:${l.where.line}`)}: ${escapeMarkdown(l.message)}  \n  → ${escapeMarkdown(l.fix)}`);
   }
   return out.join('\n') + '\n';
 }
@@ -75,7 +79,7 @@ function html(r: ReportData): string {
   const crossed = r.thresholds.filter((t) => t.crossed);
   if (crossed.length) parts.push(`<div class="crossed"><b>Thresholds crossed</b><ul>${crossed.map((t) => `<li><code>${e(t.threshold)}</code>: ${e(t.shown)}</li>`).join('')}</ul></div>`);
   parts.push('<h2>Findings</h2>');
-  parts.push(a.findings.length ? a.findings.map((f) => `<div class="finding ${e(f.severity)}"><b>${e(f.title)}</b>${e(f.detail)}${f.advice ? `<div class="advice">→ ${e(f.advice)}</div>` : ''}</div>`).join('') : '<p>No problem found.</p>');
+  parts.push(a.findings.length ? a.findings.map((f) => `<div class="finding ${e(f.severity)}"><b>${e(f.title)}</b>${e(f.detail)}${f.advice ? `<div class="advice">→ ${e(f.advice)}</div>` : ''}</div>`).join('') : `<p>${e(noFindingText(a))}</p>`);
 
   // 5xx and failures by cause over time.
   const buckets = [...new Set(r.series.map((s) => s.bucket))].sort();
@@ -111,6 +115,9 @@ function html(r: ReportData): string {
   }
   if (a.errors.length) {
     parts.push(`<h2>Failures</h2><table><tr><th class="n">status</th><th>cause</th><th>backend/server</th><th class="n">count</th><th>first – last</th></tr>${a.errors.map((x) => `<tr><td class="n">${e(x.status ?? '–')}</td><td>${e(x.cause)}</td><td>${e(`${x.backend}/${x.server}`)}</td><td class="n">${x.count}</td><td>${e(x.first)} – ${e(x.last)}${x.evidence[0] ? `<div class="raw">${e(x.evidence[0])}</div>` : ''}</td></tr>`).join('')}</table>`);
+  }
+  if (a.lint.length) {
+    parts.push(`<h2>Configuration</h2><p class="meta">For the backends the logs show upgrading.</p>${a.lint.map((l) => `<div class="finding ${l.severity === 'error' ? 'critical' : l.severity}"><b>${e(`${l.where.file}:${l.where.line}`)}: ${e(l.message)}</b>${e(l.why)}<div class="advice">→ ${e(l.fix)}</div></div>`).join('')}`);
   }
   // The data, for whoever wants to reuse it; inert JSON, `<` escaped.
   const data = `<script type="application/json" id="wsdiag-data">${jsonForHtml({ window: r.window, summary: a.summary, thresholds: r.thresholds })}</script>`;

@@ -96,6 +96,33 @@ describe('wsdiag CLI', () => {
     expect(r.stdout).not.toMatch(/\u001b/);
   });
 
+  it('query has session_causes() and the other macros the README documents, and still locks typed SQL down', async () => {
+    const r = await wsdiag('query', 'SELECT cause, cause_confidence FROM session_causes(NULL, NULL, NULL)', LOG, '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([{ cause: 'timeout.client', cause_confidence: 'guess' }]);
+    const bursts = await wsdiag('query', 'SELECT count(*) AS n FROM mass_disconnect_bursts(NULL, NULL, NULL, 10)', LOG, '--format', 'json');
+    expect(JSON.parse(bursts.stdout)).toEqual([{ n: 0 }]);
+    const write = await wsdiag('query', "COPY (SELECT 1) TO '/tmp/wsdiag-never.csv'", LOG);
+    expect(write.code).toBe(1);
+  });
+
+  it('exits 2 when no line was understood as a session, says what to pass, and never says "no problem"', async () => {
+    const cfgAsLog = await wsdiag('analyze', 'samples/ws-httplog.cfg');
+    expect(cfgAsLog.code).toBe(2);
+    expect(cfgAsLog.stderr).toMatch(/no session line was understood \(\d+ of \d+ lines rejected\): pass --config haproxy\.cfg or --log-format/);
+    expect(cfgAsLog.stdout).not.toMatch(/No problem/);
+    expect(cfgAsLog.stdout).toMatch(/!! \d+ line\(s\) rejected: unknown_format \(no session line was understood\)/);
+    expect(cfgAsLog.stdout).toMatch(/pass the configuration HAProxy\s+ran with|--config haproxy\.cfg/);
+    // A custom log-format without the configuration that declares it: the same.
+    const custom = await wsdiag('analyze', 'samples/ws-custom.log', '--format', 'json');
+    expect(custom.code).toBe(2);
+    const a = JSON.parse(custom.stdout) as { findings: { kind: string; severity: string; id: string }[]; details: { rejects: { reason: string; count: number }[] } };
+    expect(a.findings[0]).toMatchObject({ kind: 'rejects', severity: 'critical' });
+    expect(a.details.rejects).toEqual([expect.objectContaining({ reason: 'unknown_format', count: 7 })]);
+    // With it, the same file is understood: exit 0.
+    expect((await wsdiag('analyze', 'samples/ws-custom.log', '--config', 'samples/ws-custom.cfg')).code).toBe(0);
+  });
+
   it('keeps bound SQL safe: typed SQL cannot read files', async () => {
     const r = await wsdiag('query', "SELECT * FROM read_csv('/etc/passwd')", LOG);
     expect(r.code).toBe(1);

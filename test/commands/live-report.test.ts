@@ -31,6 +31,18 @@ describe('live reports', () => {
     expect(JSON.stringify(second)).not.toContain(EVIL); // JSON escapes the control characters
   });
 
+  it('keys findings by their id: one per backend even when their titles read alike, and the same across counts', () => {
+    const diff = createFindingDiff();
+    const f = DATA.analysis.findings[0]!;
+    const chat1 = { ...f, id: 'failure-aaaaaaaaaaaa', title: '7 × 503 no server available on chat1/<NOSRV>', backend: 'chat1' };
+    const chat2 = { ...f, id: 'failure-bbbbbbbbbbbb', title: '7 × 503 no server available on chat2/<NOSRV>', backend: 'chat2' };
+    const first = diff([chat1, chat2], 't1').trim().split('\n').map((l) => JSON.parse(l) as { event: string; id: string });
+    expect(first.map((r) => [r.event, r.id])).toEqual([['new', chat1.id], ['new', chat2.id]]);
+    // More sessions, another count in the title: the same finding, changed.
+    const grown = diff([{ ...chat1, title: chat1.title.replace('7 ×', '12 ×') }, chat2], 't2').trim().split('\n').map((l) => JSON.parse(l) as { event: string; id: string });
+    expect(grown).toEqual([expect.objectContaining({ event: 'changed', id: chat1.id })]);
+  });
+
   it.each([['15m', 900_000], ['30s', 30_000], ['1h', 3_600_000], ['250ms', 250]])('parses %s', (text, ms) => {
     expect(parseDuration(text, '--window')).toBe(ms);
   });

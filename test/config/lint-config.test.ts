@@ -99,9 +99,29 @@ describe('lintConfig', () => {
     ]);
     expect(byRule['no-timeout-tunnel@be_ws']).toMatchObject({ severity: 'error', where: { file: 'bad.cfg', line: 17 } });
     expect(byRule['no-timeout-tunnel@be_ws']!.why).toMatch(/timeout client 30s \/ timeout server 30s/);
-    expect(byRule['h2-on-websocket-bind@fe']).toMatchObject({ where: { line: 13 } });
+    // RFC 8441 carries WebSockets over h2, and this bind offers HTTP/1.1 to clients without it: only an info.
+    expect(byRule['h2-on-websocket-bind@fe']).toMatchObject({ severity: 'info', where: { line: 13 } });
+    expect(byRule['h2-on-websocket-bind@fe']!.why).toMatch(/RFC 8441.*fall back to HTTP\/1\.1, which this bind offers/);
     expect(byRule['health-check-on-websocket-endpoint@be_ws']!.message).toMatch(/sends an Upgrade request but expects status 200/);
     expect(findings[0]!.severity).toBe('error');
+  });
+
+  it('for analyze: only the backends the logs show upgrading, and the health check of those that asked to', () => {
+    const findings = lintConfig(readConfig(BAD(cert), 'bad.cfg'), ['be_app'], { onlyThese: true, requested: ['be_ws'] });
+    expect(findings.map((f) => `${f.rule}@${f.proxy}`).sort()).toEqual([
+      'cookie-without-redispatch@be_ws',
+      'h2-on-websocket-bind@fe',
+      'health-check-on-websocket-endpoint@be_ws',
+      'no-forwardfor@be_app',
+      'timeout-tunnel-too-large@be_app',
+    ]);
+    // be_ws never completed an upgrade: no `timeout tunnel` is no error of it yet.
+    expect(lintConfig(readConfig(BAD(cert), 'bad.cfg'), [], { onlyThese: true }).map((f) => f.rule)).toEqual([]);
+  });
+
+  it('says to offer HTTP/1.1 too when a WebSocket bind offers only h2', () => {
+    const [f] = lintConfig(readConfig(GOOD.replace('bind 127.0.0.1:8080', 'bind 127.0.0.1:8080 ssl crt /x.pem alpn h2'), 'good.cfg')).filter((x) => x.rule === 'h2-on-websocket-bind');
+    expect(f).toMatchObject({ severity: 'info', fix: expect.stringMatching(/alpn h2,http\/1\.1/) });
   });
 
   it('finds nothing in a sound WebSocket configuration', () => {

@@ -72,6 +72,9 @@ describe('cause per session', () => {
     [{ status: 408, term: 'cR--' }, 'timeout.http-request'],
     [{ status: 503, term: 'sC--' }, 'timeout.connect'],
     [{ status: 503, term: 'sQ--' }, 'timeout.queue'],
+    // Waiting in the backend's queue, no server assigned yet: HAProxy logs <NOSRV>; still a queue timeout.
+    [{ status: 503, term: 'sQ--', server: '<NOSRV>', timers: '0/1001/-1/-1/1001' }, 'timeout.queue'],
+    [{ status: 426, term: '----', upgrade: false }, 'upgrade.rejected'],
     [{ status: 504, term: 'sH--' }, 'timeout.upgrade'],
     [{ status: 504, term: 'sH--', upgrade: false }, 'timeout.server'],
     [{ status: 101, term: 'cD--' }, 'timeout.client'],
@@ -84,6 +87,27 @@ describe('cause per session', () => {
     await prepareDiagnoses(db);
     const { rows } = await db.query('SELECT cause FROM session_causes(NULL, NULL, NULL)');
     expect(rows).toEqual([{ cause }]);
+    db.close();
+  });
+
+  it('without captures, takes a failed GET for an upgrade where others upgrade on that backend and path, and says so', async () => {
+    const bare = (l: Line) => line(l).replace(/ \{[^}]*\} "/, ' "');
+    const { db } = await run([
+      bare({ port: 1, uri: '/chat/a' }),
+      bare({ port: 2, uri: '/chat/b', status: 403, term: '----' }),
+      bare({ port: 3, uri: '/chat/c', status: 504, term: 'sH--', timers: '0/0/0/-1/1000' }),
+      bare({ port: 4, uri: '/api/x', status: 504, term: 'sH--', timers: '0/0/0/-1/1000' }),
+      bare({ port: 5, uri: '/api/y', status: 404, term: '----' }),
+    ]);
+    await prepareDiagnoses(db);
+    const { rows } = await db.query('SELECT client_port, cause, cause_confidence FROM session_causes(NULL, NULL, NULL) ORDER BY client_port');
+    expect(rows).toEqual([
+      { client_port: 1, cause: 'ok', cause_confidence: 'flags' },
+      { client_port: 2, cause: 'upgrade.rejected', cause_confidence: 'inferred' },
+      { client_port: 3, cause: 'timeout.upgrade', cause_confidence: 'inferred' },
+      { client_port: 4, cause: 'timeout.server', cause_confidence: 'flags' },
+      { client_port: 5, cause: 'ok', cause_confidence: 'flags' },
+    ]);
     db.close();
   });
 
@@ -136,6 +160,17 @@ describe('other diagnoses', () => {
     expect(result.findings[0]!.detail).toMatch(/4 request\(s\) got 503/);
     expect(result.errors[0]).toMatchObject({ status: 503, cause: 'no-server', backend: 'be_hc', count: 4 });
     expect(result.errors[0]!.evidence).toHaveLength(3);
+  });
+
+  it('leaves out a health check that got 101 before the window, and counts DOWNs, not failed checks', async () => {
+    const failed = 'Nov 22 03:59:00 lb haproxy[1]: Health check for server be_hc/hc1 failed, reason: Layer7 wrong status, code: 101, info: "Switching Protocols", check duration: 0ms, status: 1/2 UP.';
+    const failedAgain = failed.replace('03:59:00', '03:59:01').replace('1/2 UP', '0/2 DOWN');
+    const down = 'Nov 22 03:59:01 lb haproxy[1]: Server be_hc/hc1 is DOWN. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.';
+    const { db, result } = await run([line({ port: 1 }), failed, failedAgain, down]);
+    expect(result.findings.find((f) => f.kind === 'health-check-101')?.detail).toMatch(/2 failed check\(s\) logged; the server went DOWN 1 time\(s\)/);
+    const later = await analyze(db, { since: '2026-11-22 03:59:30', until: null, backend: null });
+    expect(later.findings.filter((f) => f.kind === 'health-check-101')).toEqual([]);
+    db.close();
   });
 
   it('says a crash or restart when 502 SH come right after the server went DOWN', async () => {

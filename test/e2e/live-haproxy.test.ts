@@ -73,7 +73,7 @@ describe.skipIf(skipWithout('haproxy'))('real HAProxy', () => {
     const titles = a.findings.map((f) => f.title).join('\n');
     expect(titles).toMatch(/12 tunnels of be_mass\/m1 closed within one second/);
     expect(titles).toMatch(/Client 127\.0\.0\.1 opened \d+ WebSocket upgrades to be_ws in one minute/);
-    expect(titles).toMatch(/sessions queued on be_queue\/q1/);
+    expect(titles).toMatch(/sessions of be_queue waited in a queue before a server took them/);
   });
 
   it('ws-httplog: the findings an operator needs, worst first', { timeout: 60_000 }, async () => {

@@ -18,12 +18,12 @@ export const LOG_CANNOT_TELL: Readonly<Record<string, { cause: string; why: stri
   'tcp.ws.hangup': { cause: 'ok', why: 'in TCP mode a server that closes at once is logged `--` with 0 bytes, exactly like a client that closes' },
 };
 
-export async function loadLog(logPath: string, cfgText: string | null, cfgName: string): Promise<{ db: Database; report: IngestReport }> {
+export async function loadLog(logPath: string, cfgText: string | null, cfgName: string, timeZone = 'UTC'): Promise<{ db: Database; report: IngestReport }> {
   const db = await openDatabase(null);
   const config = cfgText ? readConfig(cfgText, cfgName) : null;
   if (config) await storeConfig(db, config);
   // The same configuration-driven parsing as the CLI's --config.
-  const report = await ingestInputs(db, [logPath], { timeZone: 'UTC', logFormats: configLogFormats(config), frontendFormats: configFrontendFormats(config) });
+  const report = await ingestInputs(db, [logPath], { timeZone, logFormats: configLogFormats(config), frontendFormats: configFrontendFormats(config) });
   await prepareDiagnoses(db);
   return { db, report };
 }
@@ -40,9 +40,11 @@ export async function observe(db: Database, t: Truth): Promise<Observed> {
     const { rows } = await db.query('SELECT kind, reason FROM events WHERE client_port = $port', { port: t.clientPort });
     return { expected: { kind: 'connection.error', reason: t.expected.errorLog }, actual: [...rows] };
   }
+  // A format without a termination state (%tsc) logs none: '' stands for it in the truth.
   const { rows: byPort } = await db.query(
-    'SELECT status, termination, cause, backend, logasap FROM session_causes(NULL, NULL, NULL) WHERE client_port = $port',
-    { port: t.clientPort },
+    `SELECT status, coalesce(termination, '') AS termination, cause, backend, logasap FROM session_causes(NULL, NULL, NULL)
+     WHERE client_port = $port AND ($ip IS NULL OR client_ip = $ip)`,
+    { port: t.clientPort, ip: t.clientIp ?? null },
   );
   // Linux hands one ephemeral port to concurrent connections with different destinations (4-tuples differ),
   // so clients of two frontends can share a port: then the backend tells them apart.

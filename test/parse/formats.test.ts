@@ -15,7 +15,7 @@ function matchingFormats(line: string): string[] {
     rec.reset();
     return c.parse(line, start, rec) === null;
   }).map((c) => c.name);
-  const event = parseEvent(line, start);
+  const event = parseEvent(line, start) ?? parseEvent(line, 0);
   if (event) names.push(`event:${event.kind}`);
   return names;
 }

@@ -49,6 +49,25 @@ describe('createLineParser', () => {
     }
   });
 
+  it("HAProxy's other messages (SPOE) are events of their own kind, not rejects", () => {
+    const parser = createLineParser({ timeZone: 'UTC' });
+    const out = parser.parse('Dec  4 15:23:05 lb1 haproxy[8479]: SPOE: [agent] <EVENT:on-frontend-http-request> sid=3 st=1 0/-1/-1/-1/301 0/1 0/0 2/2');
+    expect(out.kind === 'event' && out.event).toMatchObject({ kind: 'haproxy.message', proxy: null, message: expect.stringMatching(/^SPOE: \[agent\]/) });
+    // As `log stdout format raw` writes it: no envelope, and `SPOE:` is not a syslog tag.
+    const raw = parser.parse('SPOE: [agent] <EVENT:on-frontend-http-request> sid=0 st=1 0/-1/-1/-1/301 0/1 0/0 1/1');
+    expect(raw.kind === 'event' && raw.event.kind).toBe('haproxy.message');
+    expect(parser.parse('Word: [agent] <EVENT:x> sid=0').kind).toBe('reject');
+  });
+
+  it('reads a line with spaces after its last field as it reads the line without them', () => {
+    const parser = createLineParser({ timeZone: 'UTC' });
+    const line = '127.0.0.1:40000 [22/Nov/2026:04:05:06.123] fe be/s1 0/0/1/2/3 101 10 - - ---- 1/1/1/1/0 0/0 "GET /ws HTTP/1.1"';
+    const plain = parser.parse(line);
+    const spaced = parser.parse(`${line} \t  `);
+    expect(spaced.kind).toBe('session');
+    expect(spaced.kind === 'session' && spaced.session.snapshot()).toEqual(plain.kind === 'session' && plain.session.snapshot());
+  });
+
   it('flags a request cut by the sender at 1024 bytes as truncated, still a session', () => {
     const parser = createLineParser({ timeZone: 'UTC' });
     const head = '127.0.0.1:40000 [22/Nov/2026:04:05:06.123] fe be/s1 0/0/1/2/3 200 10 - - ---- 1/1/1/1/0 0/0 "GET /';

@@ -71,7 +71,8 @@ describe('hostile text in reports', () => {
 
 describe('incremental ingest for scheduled runs', () => {
   const line = (i: number) => `127.0.0.1:${10000 + i} [22/Nov/2026:04:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000] fe be_ws/ws1 0/0/1/2/100 101 10 - - ---- 1/1/1/1/0 0/0 "GET /ws HTTP/1.1"\n`;
-  it('rotates and appends between runs without counting a line twice or skipping one', async () => {
+  // Eight runs of the CLI, each a process that loads DuckDB: generous on a busy machine.
+  it('rotates and appends between runs without counting a line twice or skipping one', { timeout: 120_000 }, async () => {
     const logs = mkdtempSync(join(dir, 'rot-'));
     const db = join(logs, 'wsdiag.duckdb');
     const live = join(logs, 'haproxy.log');

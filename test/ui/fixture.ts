@@ -8,8 +8,8 @@ const evilLine = `127.0.0.1:36252 [22/Nov/2026:04:41:38.629] fe_ws be_ws/ws1 0/0
 export const ANALYSIS: Analysis = {
   summary: { lines: 120, sessions: 100, events: 2, rejects: 1, upgrades: 60, from: '2026-11-22T04:41:38.400Z', to: '2026-11-22T04:51:38.400Z' },
   errors: [
-    { status: 503, cause: 'no-server', confidence: 'flags', backend: 'be_hc', server: '<NOSRV>', count: 7, first: '2026-11-22T04:41:38.401Z', last: '2026-11-22T04:41:39.401Z', terminations: ['SC--'], evidence: [evilLine], down_events_nearby: 0, advice: 'Bring a server up.' },
-    { status: 504, cause: 'timeout.upgrade', confidence: 'flags', backend: 'be_slow', server: 'sa1', count: 2, first: null, last: null, terminations: ['sH--'], evidence: [], down_events_nearby: 0, advice: 'The server never answered the 101.' },
+    { status: 503, cause: 'no-server', confidence: 'flags', backend: 'be_hc', server: '<NOSRV>', count: 7, first: '2026-11-22T04:41:38.401Z', last: '2026-11-22T04:41:39.401Z', terminations: ['SC--'], evidence: [evilLine], down_events_nearby: 0, down_events: [], advice: 'Bring a server up.' },
+    { status: 504, cause: 'timeout.upgrade', confidence: 'flags', backend: 'be_slow', server: 'sa1', count: 2, first: null, last: null, terminations: ['sH--'], evidence: [], down_events_nearby: 0, down_events: [], advice: 'The server never answered the 101.' },
   ],
   disconnects: [
     { backend: 'be_ws', interval_ms: 2000, count: 11, share: 0.5, termination: 'cD--', timeout: { directive: 'timeout tunnel', value_ms: 2000, where: 'haproxy.cfg:12' }, verdict: 'haproxy-timeout', advice: 'Ping more often than timeout tunnel.' },
@@ -18,8 +18,8 @@ export const ANALYSIS: Analysis = {
   tunnels: [{ backend: 'be_ws', count: 11, p50_ms: 14, p90_ms: 2008, p99_ms: 2010, max_ms: 2010, histogram: { '<100ms': 5, '1-10s': 6 } }],
   events: [{ ts: '2026-11-22T04:41:38.000Z', kind: 'server.down', proxy: 'be_hc', server: 'hc1', reason: 'Layer7 wrong status', message: 'Server be_hc/hc1 is DOWN' }],
   findings: [
-    { severity: 'critical', title: `7 × 503 no server available on be_hc/<NOSRV> ${EVIL}`, detail: 'detail', advice: 'advice' },
-    { severity: 'warning', title: '4 sticky-session misses on be_cookie', detail: 'down server 3', advice: 'option redispatch' },
+    { id: 'failure-0123456789ab', kind: 'failure', severity: 'critical', title: `7 × 503 no server available on be_hc/<NOSRV> ${EVIL}`, detail: 'detail', advice: 'advice', backend: 'be_hc', server: '<NOSRV>' },
+    { id: 'sticky-0123456789ab', kind: 'sticky', severity: 'warning', title: '4 sticky-session misses on be_cookie', detail: 'down server 3', advice: 'option redispatch', backend: 'be_cookie', server: null },
   ],
   details: {},
   lint: [],

@@ -19,6 +19,8 @@ export const EventKind = {
   proxyResumed: 'proxy.resumed',
   connect: 'connect',
   connectionError: 'connection.error',
+  /** Any other message of HAProxy's own (SPOE processing…): stored as an event, never taken for garbage. */
+  haproxyMessage: 'haproxy.message',
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 
@@ -148,6 +150,16 @@ export const EVENT_PATTERNS: readonly EventPattern[] = [
     pattern: /^Connect from ([0-9A-Fa-f.:]+|unix):(\d+) to ([0-9A-Fa-f.:]+|unix):(\d+) \(([A-Za-z0-9_.:-]+)\/([A-Z]+)\)$/,
     samples: [
       'Feb  6 12:12:09 localhost haproxy[14385]: Connect from 10.0.1.2:33312 to 10.0.3.31:8012 (www/HTTP)',
+    ],
+  },
+  {
+    kind: EventKind.haproxyMessage,
+    // SPOE (flt_spoe.c): `SPOE: [agent] <EVENT:name> sid=… st=… timers… counters…`, one per processed event.
+    pattern: /^SPOE: \[[^\]\n]{1,200}\] <[A-Z-]{1,20}:[^>\n]{1,200}> sid=\d+ /,
+    samples: [
+      // HAProxy 2.6.12 in the lab: a filter spoe whose agent does not answer (st=1, timeout processing 300ms).
+      'SPOE: [agent] <EVENT:on-frontend-http-request> sid=0 st=1 0/-1/-1/-1/301 0/1 0/0 1/1',
+      'SPOE: [agent] <EVENT:on-frontend-http-request> sid=6 st=1 0/-1/-1/-1/302 0/1 0/0 3/3',
     ],
   },
   {

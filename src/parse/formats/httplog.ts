@@ -20,6 +20,10 @@ export const httplog: FormatDefinition = {
     // RFC 5424 envelope (log … format rfc5424), and HAProxy's `timed` format (`<6>` then an ISO date).
     '<134>1 2026-11-22T04:41:51.189172+00:00 - haproxy 18628 - - 127.0.0.1:58700 [22/Nov/2026:04:41:51.187] fe_mix be_garbage/gb1 0/0/0/-1/1 502 209 - - PH-- 4/4/0/0/0 0/0 {websocket|Upgrade} "GET /garbage HTTP/1.1"',
     '<6>2026-11-22T04:41:56.526523+00:00 127.0.0.1:50290 [22/Nov/2026:04:41:56.525] fe_mix be_web/web1 0/0/0/0/0 200 87 - - ---- 5/5/0/0/0 0/0 {|} "GET /index.html?user=42 HTTP/1.1"',
+    // The same RFC 5424 line as a collector that keeps only what follows the <PRI> stores it.
+    '1 2026-11-22T04:41:51.189172+00:00 - haproxy 18628 - - 127.0.0.1:58700 [22/Nov/2026:04:41:51.187] fe_mix be_garbage/gb1 0/0/0/-1/1 502 209 - - PH-- 4/4/0/0/0 0/0 {websocket|Upgrade} "GET /garbage HTTP/1.1"',
+    // A line a relay left trailing spaces on (samples/ws-httplog.log, line 13, spaces added after the request).
+    '127.0.0.1:35894 [22/Nov/2026:04:41:38.400] fe_ws be_ws/ws1 0/0/0/2/12 101 150 - - ---- 24/23/6/6/0 0/0 {websocket|Upgrade} "GET /ws/chat HTTP/1.1"   ',
     // A tunnel killed by a hard stop.
     '127.0.0.1:35226 [22/Nov/2026:04:42:02.164] fe_ev be_flap/fl1 0/0/0/4/1326 101 132 - - K--- 1/1/0/0/0 0/0 "GET /flap HTTP/1.1"',
   ],

@@ -17,7 +17,9 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { startBackend, freePort, type Backend, type BackendOptions } from './ws-backend.js';
+import { startBackendProcess } from './backend-process.js';
 import { runClient, type ClientOptions, type Truth } from './ws-client.js';
+import { runH2Client, type H2ClientOptions } from './h2-client.js';
 
 export const HAPROXY_BIN = process.env.HAPROXY_BIN ?? '/usr/sbin/haproxy';
 
@@ -211,17 +213,16 @@ async function waitListening(port: number, timeoutMs: number, dead: () => boolea
   const deadline = Date.now() + timeoutMs;
   const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   const hasProc = fs.existsSync('/proc/net/tcp');
+  // "  sl  local_address rem_address   st ..."; st 0A = LISTEN; 0100007F = 127.0.0.1, …01000000 = ::1
+  const listening = (file: string, address: string): boolean =>
+    fs.existsSync(file) &&
+    fs.readFileSync(file, 'utf8').split('\n').some((r) => {
+      const f = r.trim().split(/\s+/);
+      return f[1] === `${address}${hex}` && f[3] === '0A';
+    });
   for (let i = 0; i < 500 && Date.now() < deadline && !dead(); i++) {
     if (hasProc) {
-      const rows = fs.readFileSync('/proc/net/tcp', 'utf8').split('\n');
-      // "  sl  local_address rem_address   st ..."; st 0A = LISTEN; 0100007F = 127.0.0.1
-      if (
-        rows.some((r) => {
-          const f = r.trim().split(/\s+/);
-          return f[1] === `0100007F${hex}` && f[3] === '0A';
-        })
-      )
-        return true;
+      if (listening('/proc/net/tcp', '0100007F') || listening('/proc/net/tcp6', '00000000000000000000000001000000')) return true;
     } else {
       const ok = await new Promise<boolean>((resolve) => {
         const s = net.connect({ host: '127.0.0.1', port });
@@ -287,6 +288,8 @@ export function makeSelfSignedCert(dir: string): Promise<string> {
 export interface ServerSpec extends Omit<BackendOptions, 'behaviour'> {
   /** Backend behaviour (see ws-backend.ts), or 'dead' = reserved port with nothing listening. */
   behaviour: BackendOptions['behaviour'] | 'dead';
+  /** Run it in a process of its own, so that killServer(name, 'sigkill') kills it as a crash would. */
+  process?: boolean;
 }
 
 export interface CfgContext {
@@ -307,8 +310,10 @@ export interface LabContext {
   haproxy: HaproxyHandle;
   /** Run a client against a frontend port (default: first frontend) and record its truth. */
   client(opts: Omit<ClientOptions, 'port' | 't0'> & { fe?: string }): Promise<Truth>;
-  /** Kill (RST) or close (FIN) a backend server mid-run. */
-  killServer(name: string, how?: 'rst' | 'fin'): Promise<void>;
+  /** A WebSocket over HTTP/2 (RFC 8441) against a TLS frontend with `alpn h2`, recorded the same way. */
+  h2Client(opts: Omit<H2ClientOptions, 'port' | 't0'> & { fe?: string }): Promise<Truth>;
+  /** Kill (RST), close (FIN) or SIGKILL (a server with `process: true`) a backend server mid-run. */
+  killServer(name: string, how?: 'rst' | 'fin' | 'sigkill'): Promise<void>;
   /** Start a killed server again on the same port with the same spec. */
   restartServer(name: string): Promise<void>;
   /** Stats socket command (needs `stats socket {dir}/admin.sock level admin` in the cfg). */
@@ -374,7 +379,8 @@ export async function runScenario(sc: ScenarioConfig): Promise<ScenarioResult> {
       if (spec.behaviour === 'dead') {
         srv[name] = await freePort();
       } else {
-        const b = await startBackend({ ...spec, behaviour: spec.behaviour, name, maxLifetimeMs: maxMs + 5000 });
+        const start = spec.process ? startBackendProcess : startBackend;
+        const b = await start({ ...spec, behaviour: spec.behaviour, name, maxLifetimeMs: maxMs + 5000 });
         servers[name] = b;
         srv[name] = b.port;
       }
@@ -406,11 +412,20 @@ export async function runScenario(sc: ScenarioConfig): Promise<ScenarioResult> {
         truth.push(tr);
         return tr;
       },
+      h2Client: async (o) => {
+        const port = fe[o.fe ?? firstFe];
+        if (port === undefined) throw new Error(`no frontend ${o.fe}`);
+        const { fe: _fe, ...rest } = o;
+        const tr = await runH2Client({ ...rest, port, t0 });
+        truth.push(tr);
+        return tr;
+      },
       killServer: async (name, how = 'rst') => {
         const b = servers[name];
         if (!b) throw new Error(`no server ${name}`);
-        notes.push({ t: Date.now() - t0, line: `${how === 'rst' ? 'killed (RST)' : 'closed (FIN)'} server ${name}` });
-        await (how === 'rst' ? b.kill() : b.close());
+        if (how === 'sigkill' && !sc.servers[name]?.process) throw new Error(`server ${name} does not run in a process of its own`);
+        notes.push({ t: Date.now() - t0, line: `${{ rst: 'killed (RST)', fin: 'closed (FIN)', sigkill: 'killed (SIGKILL)' }[how]} server ${name}` });
+        await (how === 'fin' ? b.close() : b.kill());
       },
       restartServer: async (name) => {
         const spec = sc.servers[name];

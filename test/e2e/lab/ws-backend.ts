@@ -28,7 +28,8 @@
 import net from 'node:net';
 import crypto from 'node:crypto';
 
-export const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC11B85';
+// RFC 6455, section 1.3. (HAProxy checks the answer to the key it generates for an RFC 8441 stream.)
+export const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 export type Behaviour =
   | { kind: 'echo' }

@@ -38,8 +38,13 @@ export type EndMode =
 
 export interface ClientOptions {
   port: number;
-  /** Always 127.0.0.1; present only to make that explicit. */
-  host?: '127.0.0.1';
+  /** Loopback only: 127.0.0.1 (default) or ::1 (a frontend bound on [::1]). */
+  host?: '127.0.0.1' | '::1';
+  /**
+   * Source address, on loopback only (any 127.x.y.z, or ::1): lets the lab play many distinct clients, which
+   * `balance source` hashes and per-client diagnoses count apart.
+   */
+  localAddress?: string;
   tls?: boolean;
   scenario: string;
   backend?: string;
@@ -66,6 +71,8 @@ export interface ClientOptions {
   rawPayload?: Buffer | string;
   /** Hard cap for the whole client (ms). Default 10 s. */
   maxMs?: number;
+  /** Called once the response head arrived (the 101 of an upgrade), or when the connection failed before. */
+  onResponse?: () => void;
   /** Reference time (Date.now() at lab start) for relative ms in events. */
   t0?: number;
 }
@@ -91,6 +98,8 @@ export interface ClientObserved {
 
 export interface Truth {
   clientPort: number;
+  /** The client's source address as HAProxy logs it (%ci), when the lab chose one (localAddress, ::1). */
+  clientIp?: string;
   scenario: string;
   backend: string;
   expected: Expected;
@@ -114,7 +123,8 @@ export function hardReset(s: net.Socket): void {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function runClient(o: ClientOptions): Promise<Truth> {
-  if (o.host && o.host !== '127.0.0.1') throw new Error('lab clients only talk to 127.0.0.1');
+  if (o.host && o.host !== '127.0.0.1' && o.host !== '::1') throw new Error('lab clients only talk to loopback');
+  if (o.localAddress !== undefined && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$|^::1$/.test(o.localAddress)) throw new Error('lab clients only use loopback source addresses');
   const t0 = o.t0 ?? Date.now();
   const now = (): number => Date.now() - t0;
   const kind = o.kind ?? 'ws';
@@ -142,7 +152,7 @@ export async function runClient(o: ClientOptions): Promise<Truth> {
 
   // For TLS the TCP socket is kept so that an abort can really send a RST
   // (resetAndDestroy() is not available on the TLS wrapper).
-  const raw = net.connect({ host: '127.0.0.1', port: o.port });
+  const raw = net.connect({ host: o.host ?? '127.0.0.1', port: o.port, ...(o.localAddress ? { localAddress: o.localAddress } : {}) });
   raw.on('error', () => undefined);
   const sock: net.Socket = o.tls
     ? tls.connect({ socket: raw, rejectUnauthorized: false, servername: 'localhost' })
@@ -265,6 +275,7 @@ export async function runClient(o: ClientOptions): Promise<Truth> {
           if (k === 'set-cookie') observed.setCookie = v.split(';')[0];
         }
         ev(`response ${observed.status ?? '?'}`);
+        o.onResponse?.();
         if (observed.status === 101) {
           observed.upgraded = true;
           observed.acceptOk = observed.headers['sec-websocket-accept'] === wsAccept(key);
@@ -369,10 +380,12 @@ export async function runClient(o: ClientOptions): Promise<Truth> {
   return finish();
 
   function finish(): Truth {
+    o.onResponse?.();
     clearTimeout(cap);
     if (abortTimer) clearTimeout(abortTimer);
     return {
       clientPort,
+      ...(o.localAddress || o.host === '::1' ? { clientIp: o.localAddress ?? '::1' } : {}),
       scenario: o.scenario,
       backend: o.backend ?? '',
       expected: o.expected ?? { status: null, termination: '????', cause: 'ok' },

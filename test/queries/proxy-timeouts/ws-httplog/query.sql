@@ -1,0 +1,1 @@
+SELECT * FROM proxy_timeouts() ORDER BY proxy, name;
