@@ -9,16 +9,10 @@ import { createScreenSource } from '../diagnose/screen-source.js';
 import { ExitCode, UsageError, type CommandSpec } from './command.js';
 import { INPUT_OPTIONS } from './common-options.js';
 import { createFindingDiff, summaryLine } from './live-report.js';
+import { durationArg } from './time-args.js';
 import { inputArgs, openStore } from './open-inputs.js';
 
 const FORMATS = ['text', 'jsonl'] as const;
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-export function parseDuration(value: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(value.trim());
-  if (!m) throw new UsageError(`${flag} takes a duration such as 30s, 15m or 1h`);
-  return Number(m[1]) * UNITS[m[2]!]!;
-}
 
 export const liveCommand: CommandSpec = {
   name: 'live',
@@ -36,10 +30,10 @@ export const liveCommand: CommandSpec = {
   async run({ positionals, values }, io) {
     const format = (values['format'] ?? 'text') as (typeof FORMATS)[number];
     if (!FORMATS.includes(format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}`);
-    const windowMs = parseDuration(String(values['window'] ?? '15m'), '--window');
+    const windowMs = durationArg(String(values['window'] ?? '15m'), '--window');
     const maxSessions = Number(values['max-sessions'] ?? DEFAULT_MAX_SESSIONS);
     if (!Number.isInteger(maxSessions) || maxSessions < 1000) throw new UsageError('--max-sessions takes a whole number of at least 1000');
-    const intervalMs = Math.max(1000, parseDuration(String(values['interval'] ?? '1s'), '--interval'));
+    const intervalMs = Math.max(1000, durationArg(String(values['interval'] ?? '1s'), '--interval'));
     const args = inputArgs(values);
     const follow = Array.isArray(values['follow']) ? values['follow'] : [];
     const inputs: FollowInput[] = [...positionals.map((path) => ({ path, follow: false })), ...follow.map((path) => ({ path, follow: true }))];
