@@ -44,7 +44,8 @@ export interface Database {
   close(): void;
 }
 
-export class StoreError extends Error {}
+export { StoreError } from './store-error.js';
+import { StoreError } from './store-error.js';
 
 /** Database.path of a store kept in memory (openDatabase without a file). */
 export const IN_MEMORY_PATH = ':memory:';
