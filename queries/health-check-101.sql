@@ -6,6 +6,8 @@
 WITH down AS (
   SELECT proxy AS backend, server, min(ts) AS first, max(ts) AS last, count(*) AS events, any_value(reason) AS reason, any_value(check_info) AS info
   FROM events WHERE kind IN ('server.down', 'check.failed') AND check_code = 101
+    -- Only events inside the window; with a window, an event without a time stamp cannot be placed in it.
+    AND ($since IS NULL OR ts >= CAST($since AS TIMESTAMP)) AND ($until IS NULL OR ts < CAST($until AS TIMESTAMP))
   GROUP BY ALL
 )
 SELECT d.*,

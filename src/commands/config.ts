@@ -2,10 +2,12 @@ import { displayText } from '../text/display-text.js';
 import { tunnelTimeout } from '../config/read-config.js';
 import { UsageError, type RunCommand } from './command.js';
 import { loadConfig } from './open-inputs.js';
+import { checkGivenFiles } from './input-checks.js';
 
 export const run: RunCommand = async ({ positionals, values }, io) => {
   const [file] = positionals;
   if (!file || positionals.length > 1) throw new UsageError('config takes one haproxy.cfg');
+  await checkGivenFiles('config', { config: file });
   const config = (await loadConfig(file))!;
   if ((values['format'] ?? 'text') === 'json') {
     io.out(JSON.stringify(config, null, 2) + '\n');

@@ -1,11 +1,13 @@
 import { ExitCode, UsageError, type RunCommand } from './command.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
+import { checkGivenFiles } from './input-checks.js';
 
 export const run: RunCommand = async ({ positionals, values }, io) => {
   if (positionals.length === 0) throw new UsageError('ingest needs at least one FILE (or - for stdin)');
   const format = values['format'] ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError('--format takes text or json');
   const args = inputArgs(values);
+  await checkGivenFiles('ingest', { logs: positionals, config: args.configPath, db: args.db });
   const store = await openStore(args);
   const db = store.db;
   try {

@@ -2,12 +2,14 @@ import { lintConfig } from '../config/lint-config.js';
 import { displayText } from '../text/display-text.js';
 import { ExitCode, UsageError, type RunCommand } from './command.js';
 import { loadConfig } from './open-inputs.js';
+import { checkGivenFiles } from './input-checks.js';
 
 export const run: RunCommand = async ({ positionals, values }, io) => {
   const [file] = positionals;
   if (!file || positionals.length > 1) throw new UsageError('lint takes one haproxy.cfg');
   const format = values['format'] ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError('--format takes text or json');
+  await checkGivenFiles('lint', { config: file });
   const config = (await loadConfig(file))!;
   const findings = lintConfig(config);
   if (format === 'json') io.out(JSON.stringify({ findings, warnings: config.warnings }, null, 2) + '\n');

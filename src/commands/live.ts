@@ -10,6 +10,7 @@ import { ExitCode, UsageError, type RunCommand } from './command.js';
 import { createFindingDiff, summaryLine } from './live-report.js';
 import { durationArg } from './time-args.js';
 import { inputArgs, openStore } from './open-inputs.js';
+import { checkGivenFiles } from './input-checks.js';
 
 const FORMATS = ['text', 'jsonl'] as const;
 
@@ -22,6 +23,7 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
   const intervalMs = Math.max(1000, durationArg(String(values['interval'] ?? '1s'), '--interval'));
   const args = inputArgs(values);
   const follow = Array.isArray(values['follow']) ? values['follow'] : [];
+  await checkGivenFiles('live', { logs: [...positionals, ...follow], config: args.configPath, db: args.db });
   const inputs: FollowInput[] = [...positionals.map((path) => ({ path, follow: false })), ...follow.map((path) => ({ path, follow: true }))];
   if (inputs.length === 0) inputs.push({ path: '-', follow: false });
   const usesStdin = inputs.some((i) => i.path === '-');

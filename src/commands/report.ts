@@ -5,6 +5,7 @@ import { formatReport, REPORT_FORMATS, type ReportFormat } from '../report/repor
 import { pruneBefore } from '../store/retention.js';
 import { ExitCode, InputError, UsageError, type RunCommand } from './command.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
+import { checkGivenFiles } from './input-checks.js';
 import { parseTimeArg, scopeArgs } from './time-args.js';
 
 export const run: RunCommand = async ({ positionals, values }, io) => {
@@ -22,6 +23,7 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
     throw error;
   }
   const args = inputArgs(values);
+  await checkGivenFiles('report', { logs: positionals, config: args.configPath, db: args.db });
   if (!args.db && positionals.length === 0) throw new UsageError('report needs log FILEs or --db FILE');
   const now = new Date();
   const retain = parseTimeArg(values['retain'] as string | undefined, now, args.tz);
@@ -30,9 +32,10 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
   try {
     const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args, io), io) : false;
     if (retain) await pruneBefore(store.db, retain);
-    const data = await buildReport(store.db, { scope, compare: (compare as 'previous' | '7d' | undefined) ?? null, thresholds, config: store.config });
-    const text = formatReport[format](data);
+    const data = await buildReport(store.db, { scope, now, compare: (compare as 'previous' | '7d' | undefined) ?? null, thresholds, config: store.config });
+    data.analysis.scope = { ...data.analysis.scope, inputs: [...positionals] };
     const out = values['out'] as string | undefined;
+    const text = formatReport[format](data, { terminal: !out && io.stdoutIsTTY });
     if (out) {
       try {
         await writeFile(out, text);

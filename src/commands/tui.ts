@@ -1,9 +1,11 @@
 import { createScreenSource } from '../diagnose/screen-source.js';
 import { UsageError, ExitCode, type RunCommand } from './command.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
+import { checkGivenFiles } from './input-checks.js';
 
 export const run: RunCommand = async ({ positionals, values }, io) => {
   const args = inputArgs(values);
+  await checkGivenFiles('tui', { logs: positionals, config: args.configPath, db: args.db });
   if (!args.db && positionals.length === 0) throw new UsageError('tui needs log FILEs, or --db FILE');
   if (!io.stdoutIsTTY || !io.stdout) throw new UsageError('tui needs a terminal on stdout (use wsdiag analyze for a report)');
   const stdinTaken = positionals.includes('-');

@@ -4,7 +4,7 @@
  */
 import { lintConfig, type LintFinding } from '../config/lint-config.js';
 import type { HaproxyConfig } from '../config/read-config.js';
-import type { Database, Row, SqlValue } from '../store/database.js';
+import { IN_MEMORY_PATH, type Database, type Row, type SqlValue } from '../store/database.js';
 import { causeInfo } from './advice.js';
 import { runQuery, withScopedCauses, type Scope } from './run-query.js';
 
@@ -63,8 +63,44 @@ export interface Tunnel {
   histogram: Record<string, number>;
 }
 
+/**
+ * The ingest runs behind an analysis, line by line: lines_read = sessions + events + rejects + blank +
+ * already_ingested + rolled_back. Every run recorded in the database, or this run alone with --only-inputs.
+ */
+export interface Accounting {
+  lines_read: number;
+  sessions: number;
+  events: number;
+  rejects: number;
+  blank: number;
+  /** Lines an earlier run had already stored (read again, not stored twice). */
+  already_ingested: number;
+  /** Lines of inputs found corrupt and rolled back whole. */
+  rolled_back: number;
+  /** How many ingest runs these figures add up. */
+  ingests: number;
+}
+
+/** What was analysed: which database, which inputs, which window and backend (ISO 8601 UTC times). */
+export interface AnalysisScope {
+  /** The --db file, or null for an in-memory database that held only this run's inputs. */
+  database: string | null;
+  /** True with --only-inputs: only the sessions of this run's inputs, not the rest of the database. */
+  only_inputs: boolean;
+  /** The log files this run read ('-' for stdin). */
+  inputs: string[];
+  since: string | null;
+  until: string | null;
+  backend: string | null;
+}
+
 export interface Analysis {
-  summary: { lines: number; sessions: number; events: number; rejects: number; upgrades: number; from: string | null; to: string | null };
+  scope: AnalysisScope;
+  summary: {
+    /** Lines stored, each once (a line read again by a later run is not counted again). */
+    lines: number; sessions: number; events: number; rejects: number; upgrades: number; from: string | null; to: string | null;
+    accounting: Accounting;
+  };
   errors: ErrorGroup[];
   disconnects: Disconnect[];
   sticky: Sticky[];
@@ -86,6 +122,9 @@ function numberMap(v: SqlValue | undefined): Record<string, number> {
   return Object.fromEntries(Object.entries(v).map(([k, n]) => [k, num(n as SqlValue)]));
 }
 
+/** A scope time (DuckDB's `2026-11-22 14:00:00.000`, UTC) as ISO 8601 UTC, as every time of the contract. */
+export const isoTime = (sqlTime: string | null): string | null => (sqlTime === null ? null : new Date(`${sqlTime.replace(' ', 'T')}Z`).toISOString());
+
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 const formatMs = (ms: number): string => (ms >= 60_000 && ms % 60_000 < 1000 ? `${Math.round(ms / 60_000)} min` : ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`);
 
@@ -104,6 +143,10 @@ async function runDiagnoses(db: Database, scope: Scope, config: HaproxyConfig | 
   const summary = {
     lines: num(s['lines']), sessions: num(s['sessions']), events: num(s['events']), rejects: num(s['rejects']),
     upgrades: num(s['upgrades']), from: str(s['from']), to: str(s['to']),
+    accounting: {
+      lines_read: num(s['lines_read']), sessions: num(s['stored_sessions']), events: num(s['stored_events']), rejects: num(s['stored_rejects']),
+      blank: num(s['blank']), already_ingested: num(s['already_ingested']), rolled_back: num(s['rolled_back']), ingests: num(s['ingests']),
+    },
   };
 
   const errors: ErrorGroup[] = (await runQuery(db, 'errors', scope)).map((r) => ({
@@ -175,7 +218,11 @@ async function runDiagnoses(db: Database, scope: Scope, config: HaproxyConfig | 
 
   const upgradedBackends = (await db.query('SELECT DISTINCT backend FROM sessions WHERE upgraded AND backend IS NOT NULL')).rows.map((r) => String(r['backend']));
   const lint = config ? lintConfig(config, upgradedBackends) : [];
-  const analysis: Analysis = { summary, errors, disconnects, sticky, tunnels, events, findings: [], details, lint };
+  const scopeOut: AnalysisScope = {
+    database: db.path === IN_MEMORY_PATH ? null : db.path, only_inputs: false, inputs: [],
+    since: isoTime(scope.since), until: isoTime(scope.until), backend: scope.backend,
+  };
+  const analysis: Analysis = { scope: scopeOut, summary, errors, disconnects, sticky, tunnels, events, findings: [], details, lint };
   analysis.findings = buildFindings(analysis);
   return analysis;
 }
@@ -187,7 +234,8 @@ export function buildFindings(a: Analysis): Finding[] {
     findings.push({
       severity: 'critical',
       title: `Health check of ${hc['backend']}/${hc['server']} gets 101 from a WebSocket endpoint`,
-      detail: `Server ${hc['backend']}/${hc['server']} went DOWN (${hc['reason']}, code 101 "${hc['info']}") ${hc['events']} time(s) from ${hc['first'] ?? 'an unlogged time'}; ${hc['no_server_503']} request(s) got 503 with no server available.`,
+      detail: `Server ${hc['backend']}/${hc['server']} went DOWN (${hc['reason']}, code 101 "${hc['info']}") ${hc['events']} time(s)` +
+        `${hc['first'] ? ` from ${hc['first']}` : ' (the log line carries no time stamp)'}; ${hc['no_server_503']} request(s) got 503 with no server available.`,
       advice: 'The health check sends an Upgrade request or checks a WebSocket path and expects 200. Point `option httpchk`/`http-check send` at a plain HTTP health URL, or `http-check expect status 101` if the endpoint must be the WebSocket one.',
     });
   }
@@ -199,7 +247,8 @@ export function buildFindings(a: Analysis): Finding[] {
     findings.push({
       severity,
       title: `${e.count} × ${e.status ?? '-'} ${info.title} on ${where}`,
-      detail: `${e.count} session(s) with cause ${e.cause} (termination ${e.terminations.join(', ')}) from ${e.first} to ${e.last}.` +
+      detail: `${e.count} session(s) with cause ${e.cause}${e.terminations.length ? ` (termination ${e.terminations.join(', ')})` : ''}` +
+        `${e.first ? ` from ${e.first} to ${e.last}` : ' at times the log did not record'}.` +
         (e.confidence === 'guess' ? ' Without a configuration, which timeout fired is a guess.' : '') +
         (e.down_events_nearby > 0 && e.cause.startsWith('server.') ? ` ${where} went DOWN or failed its check within 30 s of them: a crash or restart of that server.` : ''),
       advice: e.advice,
@@ -263,7 +312,7 @@ export function buildFindings(a: Analysis): Finding[] {
     findings.push({
       severity: 'warning',
       title: `${r['count']} WebSocket upgrade requests to ${r['backend']}: ${r['problem'] === 'http2' ? 'over HTTP/2' : 'Connection header lacks "upgrade"'}`,
-      detail: `Connection values: ${r['connection_values']}; ${r['upgraded_anyway']} upgraded anyway.`,
+      detail: `${list(r['connection_values']).length ? `Connection values: ${list(r['connection_values']).join(', ')}` : 'No Connection header'}; ${r['upgraded_anyway']} upgraded anyway.`,
       advice: r['problem'] === 'http2'
         ? 'WebSocket over HTTP/2 needs RFC 8441 on both sides; otherwise keep h2 off the bind that serves WebSockets (`alpn http/1.1`).'
         : 'A proxy or client in front strips the Connection: Upgrade header; fix it there.',

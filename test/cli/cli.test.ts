@@ -84,9 +84,10 @@ describe('wsdiag CLI', () => {
     const csv = (await wsdiag(...args, '--format', 'csv')).stdout.trim().split('\n');
     expect(json).toHaveLength(45);
     expect(jsonl).toEqual(json);
-    expect(csv[0]).toBe('ts,client_ip,client_port,frontend,backend,server,status,termination,tt_ms,upgraded,cause');
+    expect(csv[0]).toBe('ts,client_ip,client_port,frontend,backend,server,status,termination,tt_ms,upgraded,cause,method,uri,http_version');
     expect(csv).toHaveLength(46);
-    expect(Object.keys(json[0]!)).toEqual(['ts', 'client_ip', 'client_port', 'frontend', 'backend', 'server', 'status', 'termination', 'tt_ms', 'upgraded', 'cause']);
+    expect(Object.keys(json[0]!)).toEqual(['ts', 'client_ip', 'client_port', 'frontend', 'backend', 'server', 'status', 'termination', 'tt_ms', 'upgraded', 'cause', 'method', 'uri', 'http_version']);
+    expect(json.find((r) => r['status'] === 101)).toMatchObject({ method: 'GET', http_version: 'HTTP/1.1', uri: expect.stringMatching(/^\//) });
   });
 
   it('never lets logged escape sequences reach the terminal', async () => {

@@ -170,7 +170,7 @@ describe('other diagnoses', () => {
 
   it('keeps the JSON contract keys', async () => {
     const { result } = await run([line({ port: 1 })]);
-    expect(Object.keys(result.summary)).toEqual(['lines', 'sessions', 'events', 'rejects', 'upgrades', 'from', 'to']);
+    expect(Object.keys(result.summary)).toEqual(['lines', 'sessions', 'events', 'rejects', 'upgrades', 'from', 'to', 'accounting']);
     expect(Object.keys(result)).toEqual(expect.arrayContaining(['summary', 'errors', 'disconnects', 'sticky', 'tunnels', 'events', 'findings']));
   });
 });
