@@ -76,5 +76,9 @@ export async function splitQueryArguments(positionals: readonly string[]): Promi
     return { sql, files: positionals.filter((p) => p !== sql) };
   }
   const [sql, ...files] = positionals;
+  const missing = files.filter((_, i) => !isFile[i + 1]);
+  if (sql !== undefined && missing.length) {
+    throw new UsageError(`query takes the SQL first, then FILEs: '${sql}' is taken as the SQL, and ${missing.map((m) => `'${m}'`).join(', ')} ${missing.length === 1 ? 'is not a file' : 'are not files'}`);
+  }
   return { sql, files };
 }
