@@ -6,6 +6,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectContract } from '../helpers/contract.js';
 import { wsdiag } from '../helpers/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wsdiag-operator-'));
@@ -101,6 +102,7 @@ describe('analyze FILE --db with history', () => {
     const mine = await wsdiag('analyze', 'samples/ws-httplog.log', '--db', db, '--only-inputs', '--format', 'json');
     const memory = await wsdiag('analyze', 'samples/ws-httplog.log', '--format', 'json');
     const [a, m, alone] = [all, mine, memory].map((r) => JSON.parse(r.stdout));
+    for (const json of [a, m, alone]) expectContract(json, 'analysis');
     expect(a.summary.sessions).toBe(alone.summary.sessions + 11);
     expect(a.scope).toMatchObject({ database: db, only_inputs: false, inputs: ['samples/ws-httplog.log'] });
     expect(m.scope).toMatchObject({ database: db, only_inputs: true });
@@ -121,6 +123,7 @@ describe('the accounting', () => {
     await wsdiag('ingest', log, '--db', db);
     writeFileSync(log, lines.slice(0, 40).join('\n') + '\n\nnot a log line\n' + lines.slice(40).join('\n') + '\n');
     const r = JSON.parse((await wsdiag('analyze', log, '--db', db, '--format', 'json')).stdout);
+    expectContract(r, 'analysis');
     const a = r.summary.accounting;
     expect(a.lines_read).toBe(a.sessions + a.events + a.rejects + a.blank + a.already_ingested + a.rolled_back);
     expect(a).toMatchObject({ lines_read: 42 + 69, already_ingested: 42, blank: 1, rejects: 1, ingests: 2 });
@@ -142,6 +145,7 @@ describe('report windows', () => {
     const md = await wsdiag('report', 'samples/ws-httplog.log', '--since', '24h');
     expect(md.stdout.split('\n')[0]).toMatch(/^# wsdiag report \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z – \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const json = JSON.parse((await wsdiag('report', 'samples/ws-httplog.log', '--since', '1.5h', '--format', 'json')).stdout);
+    expectContract(json, 'report');
     const since = Date.parse(json.window.since);
     expect(Date.parse(json.window.until) - since).toBeCloseTo(5_400_000, -3);
     expect(json.scope.since).toBe(json.window.since);
@@ -150,6 +154,7 @@ describe('report windows', () => {
   it('a health-check finding needs its event inside the window', async () => {
     const inside = JSON.parse((await wsdiag('analyze', 'samples/ws-httplog.log', '--config', 'samples/ws-httplog.cfg', '--format', 'json')).stdout);
     expect(inside.findings[0].title).toMatch(/Health check of be_hc\/hc1 gets 101/);
+    expectContract(inside, 'analysis');
     const later = JSON.parse((await wsdiag('analyze', 'samples/ws-httplog.log', '--config', 'samples/ws-httplog.cfg', '--since', '2026-11-22T04:41:39Z', '--format', 'json')).stdout);
     expect(later.findings.map((f: { title: string }) => f.title).join('\n')).not.toMatch(/Health check/);
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { expectContract } from '../helpers/contract.js';
 import { wsdiag } from '../helpers/run-cli.js';
 
 const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
@@ -23,13 +24,14 @@ describe('wsdiag report on the samples', () => {
       const r = await wsdiag('report', 'samples/ws-httplog.log', '--config', 'samples/ws-httplog.cfg', '--tz', 'UTC', '--compare', 'previous', '--format', format);
       expect(r.code).toBe(0);
       golden(`ws-httplog.${format === 'markdown' ? 'md' : format}`, r.stdout);
+      if (format === 'json') expectContract(JSON.parse(r.stdout), 'report');
     });
   }
 
   it('JSON is the analyze contract plus window, comparison and thresholds', async () => {
     const r = await wsdiag('report', 'samples/ws-tcplog.log', '--config', 'samples/ws-tcplog.cfg', '--format', 'json', '--compare', '7d', '--fail-on', 'rejects > 0');
     const json = JSON.parse(r.stdout);
-    for (const key of ['summary', 'errors', 'disconnects', 'sticky', 'tunnels', 'events', 'findings', 'window', 'comparison', 'thresholds']) expect(json, key).toHaveProperty(key);
+    expectContract(json, 'report');
     expect(json.comparison.mode).toBe('7d');
     expect(json.thresholds).toEqual([{ threshold: 'rejects > 0', value: 0, limit: 0, crossed: false, shown: '0' }]);
   });
