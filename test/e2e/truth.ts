@@ -25,6 +25,8 @@ export async function loadLog(logPath: string, cfgText: string | null, cfgName: 
   // The same configuration-driven parsing as the CLI's --config.
   const report = await ingestInputs(db, [logPath], { timeZone: 'UTC', logFormats: configLogFormats(config), frontendFormats: configFrontendFormats(config) });
   await prepareDiagnoses(db);
+  // Every session's cause evaluated once: observe() looks up one client port at a time.
+  await db.run('CREATE TEMP TABLE observed_sessions AS SELECT client_port, status, termination, cause, backend, logasap FROM session_causes(NULL, NULL, NULL)');
   return { db, report };
 }
 
@@ -41,7 +43,7 @@ export async function observe(db: Database, t: Truth): Promise<Observed> {
     return { expected: { kind: 'connection.error', reason: t.expected.errorLog }, actual: [...rows] };
   }
   const { rows: byPort } = await db.query(
-    'SELECT status, termination, cause, backend, logasap FROM session_causes(NULL, NULL, NULL) WHERE client_port = $port',
+    'SELECT status, termination, cause, backend, logasap FROM observed_sessions WHERE client_port = $port',
     { port: t.clientPort },
   );
   // Linux hands one ephemeral port to concurrent connections with different destinations (4-tuples differ),
