@@ -21,3 +21,9 @@ export function accountingText(a: Accounting): string {
   return `${plural(a.lines_read, 'line')} read = ${plural(a.sessions, 'session')} + ${plural(a.events, 'event')} + ${plural(a.rejects, 'reject')} + ${a.blank} blank` +
     ` + ${a.already_ingested} already ingested + ${a.rolled_back} rolled back`;
 }
+
+/** The same, short, for a status line: `130 lines = 100 sessions + 2 events + 1 reject + 17 blank + 10 already ingested` (zero tails left out). */
+export function accountingShort(a: Accounting): string {
+  return `${plural(a.lines_read, 'line')} = ${plural(a.sessions, 'session')} + ${plural(a.events, 'event')} + ${plural(a.rejects, 'reject')} + ${a.blank} blank` +
+    `${a.already_ingested ? ` + ${a.already_ingested} already ingested` : ''}${a.rolled_back ? ` + ${a.rolled_back} rolled back` : ''}`;
+}
