@@ -1,6 +1,7 @@
 import { displayText } from '../text/display-text.js';
 import { tunnelTimeout } from '../config/read-config.js';
 import { UsageError, type RunCommand } from './command.js';
+import { jsonOutput } from './json-output.js';
 import { loadConfig } from './open-inputs.js';
 import { checkGivenFiles } from './input-checks.js';
 
@@ -10,7 +11,7 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
   await checkGivenFiles('config', { config: file });
   const config = (await loadConfig(file))!;
   if ((values['format'] ?? 'text') === 'json') {
-    io.out(JSON.stringify(config, null, 2) + '\n');
+    io.out(jsonOutput(config, io));
     return 0;
   }
   const byName = new Map(config.proxies.map((p) => [p.name, p] as const));

@@ -1,4 +1,5 @@
 import { ExitCode, UsageError, type RunCommand } from './command.js';
+import { jsonOutput } from './json-output.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
 import { checkGivenFiles } from './input-checks.js';
 
@@ -13,7 +14,7 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
   try {
     const report = await ingestInto(store, positionals, args, io);
     const t = report.totals;
-    if (format === 'json') io.out(JSON.stringify({ ...report, database: db.path }, null, 2) + '\n');
+    if (format === 'json') io.out(jsonOutput({ ...report, database: db.path }, io));
     else {
       for (const input of report.inputs) {
         io.out(

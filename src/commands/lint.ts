@@ -1,6 +1,7 @@
 import { lintConfig } from '../config/lint-config.js';
 import { displayText } from '../text/display-text.js';
 import { ExitCode, UsageError, type RunCommand } from './command.js';
+import { jsonOutput } from './json-output.js';
 import { loadConfig } from './open-inputs.js';
 import { checkGivenFiles } from './input-checks.js';
 
@@ -12,7 +13,7 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
   await checkGivenFiles('lint', { config: file });
   const config = (await loadConfig(file))!;
   const findings = lintConfig(config);
-  if (format === 'json') io.out(JSON.stringify({ findings, warnings: config.warnings }, null, 2) + '\n');
+  if (format === 'json') io.out(jsonOutput({ findings, warnings: config.warnings }, io));
   else {
     for (const f of findings) {
       io.out(`${f.where.file}:${f.where.line}: ${f.severity}: ${displayText(f.message)} [${f.rule}]\n  why: ${displayText(f.why)}\n  fix: ${displayText(f.fix)}\n`);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectContract } from '../helpers/contract.js';
-import { wsdiag } from '../helpers/run-cli.js';
+import { runInProcess, wsdiag } from '../helpers/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wsdiag-operator-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -157,5 +157,24 @@ describe('report windows', () => {
     expectContract(inside, 'analysis');
     const later = JSON.parse((await wsdiag('analyze', 'samples/ws-httplog.log', '--config', 'samples/ws-httplog.cfg', '--since', '2026-11-22T04:41:39Z', '--format', 'json')).stdout);
     expect(later.findings.map((f: { title: string }) => f.title).join('\n')).not.toMatch(/Health check/);
+  });
+});
+
+describe('JSON on a terminal', () => {
+  it('escapes what a terminal would act on, and is the same data; to a pipe it is exact', async () => {
+    const cfg = join(dir, 'evil.cfg');
+    writeFileSync(cfg, 'frontend fe\u009b2J\n  bind 127.0.0.1:80\n  default_backend be\nbackend be\n  server s1 127.0.0.1:1\n');
+    for (const command of ['config']) {
+      const tty = await runInProcess([command, cfg, '--format', 'json'], { tty: true });
+      const pipe = await wsdiag(command, cfg, '--format', 'json');
+      expect(pipe.stdout, command).toContain('\u009b');
+      expect(tty.stdout, command).not.toContain('\u009b');
+      expect(JSON.parse(tty.stdout)).toEqual(JSON.parse(pipe.stdout));
+    }
+    const log = join(dir, 'evil.log');
+    writeFileSync(log, readFileSync('samples/ws-tcplog.log', 'utf8').replace('bk_nosrv', 'bk_\u009b2J'));
+    const tty = await runInProcess(['sessions', log, '--format', 'csv'], { tty: true });
+    expect(tty.stdout).toContain('bk_\\x9b2J');
+    expect((await wsdiag('sessions', log, '--format', 'csv')).stdout).toContain('bk_\u009b2J');
   });
 });
