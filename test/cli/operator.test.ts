@@ -172,7 +172,7 @@ describe('JSON on a terminal', () => {
       expect(JSON.parse(tty.stdout)).toEqual(JSON.parse(pipe.stdout));
     }
     const log = join(dir, 'evil.log');
-    writeFileSync(log, readFileSync('samples/ws-tcplog.log', 'utf8').replace('bk_nosrv', 'bk_\u009b2J'));
+    writeFileSync(log, readFileSync('samples/ws-tcplog.log', 'utf8').replaceAll('bk_nosrv', 'bk_\u009b2J'));
     const tty = await runInProcess(['sessions', log, '--format', 'csv'], { tty: true });
     expect(tty.stdout).toContain('bk_\\x9b2J');
     expect((await wsdiag('sessions', log, '--format', 'csv')).stdout).toContain('bk_\u009b2J');
