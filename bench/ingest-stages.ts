@@ -1,10 +1,10 @@
 /**
- * Runs the first stages of wsdiag's ingest pipeline, from the built code in dist/, without DuckDB, so the
- * benchmark can tell reading time, parsing time and store time apart:
+ * Runs the first stages of wsdiag's pipeline, from the built code in dist/, without DuckDB, so the benchmark can
+ * tell reading time, parsing time and store time apart:
  *
- *   read   readLines(): file → latin1 → split2 → batches of lines (what ingest iterates)
- *   parse  read + createLineParser().parse() on every line + isEvidence() on sessions (what ingest computes
- *          before it calls the store)
+ *   read   readFile(): file → chunks → the line splitter (what the pipeline reads and the worker splits)
+ *   parse  read + the parse worker's work on the same thread: every line parsed and encoded into columns
+ *          (LineDecoder, what the worker sends the store)
  *
  * usage: node --import tsx bench/ingest-stages.ts FILE --stage read|parse
  * Prints one JSON object: { stage, lines, sessions, events, rejects, blank, evidence, seconds }.
@@ -12,9 +12,9 @@
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { isEvidence as IsEvidence } from '../src/ingest/store-line.js';
-import type { InputResult, readLines as ReadLines } from '../src/input/read-lines.js';
-import type { createLineParser as CreateLineParser } from '../src/parse/parse-line.js';
+import type * as ReadSource from '../src/input/read-source.js';
+import type * as SplitLines from '../src/input/split-lines.js';
+import type * as LineDecoderModule from '../src/pipeline/line-decoder.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Imports a built module by path (typed from its source), so the stages time exactly what `wsdiag` runs. */
@@ -26,25 +26,30 @@ async function main(): Promise<void> {
   const stage = values.stage;
   if (!file || (stage !== 'read' && stage !== 'parse')) throw new Error('usage: ingest-stages.ts FILE --stage read|parse');
 
-  const { readLines } = await built<{ readLines: typeof ReadLines }>('input/read-lines.js');
-  const { createLineParser } = await built<{ createLineParser: typeof CreateLineParser }>('parse/parse-line.js');
-  const { isEvidence } = await built<{ isEvidence: typeof IsEvidence }>('ingest/store-line.js');
+  const { newInputResult, probeFile, readFile } = await built<typeof ReadSource>('input/read-source.js');
+  const { LineSplitter } = await built<typeof SplitLines>('input/split-lines.js');
+  const { LineDecoder } = await built<typeof LineDecoderModule>('pipeline/line-decoder.js');
 
   const t0 = performance.now();
-  const result: InputResult = { status: 'ok', message: null, compressed: false, bytes: 0, lines: 0, fragment: null };
-  const parser = createLineParser({});
+  const result = newInputResult();
+  const probe = await probeFile(file, result);
+  if (!probe) throw new Error(result.message ?? result.status);
   const counts = { lines: 0, sessions: 0, events: 0, rejects: 0, blank: 0, evidence: 0 };
-  for await (const batch of readLines(file, result)) {
-    const lines = batch.lines;
-    counts.lines += lines.length;
-    if (stage === 'read') continue;
-    for (let i = 0; i < lines.length; i++) {
-      const outcome = parser.parse(lines[i]!);
-      if (outcome.kind === 'session') {
-        counts.sessions++;
-        if (isEvidence(outcome.session)) counts.evidence++;
-      } else counts[outcome.kind === 'event' ? 'events' : outcome.kind === 'reject' ? 'rejects' : 'blank']++;
+  const splitter = new LineSplitter(64 * 1024);
+  const decoder = new LineDecoder({ parser: {}, maxLineBytes: 64 * 1024, names: [] });
+  decoder.decode({ op: 'open', source: 1, start: { firstLineNo: 1, offset: 0, insideLine: false, tail: new Uint8Array(0), referenceDateMs: null, skipLines: 0 } });
+  for await (const chunk of readFile(probe, { offset: 0 }, result)) {
+    if (stage === 'read') {
+      counts.lines += splitter.push(chunk).count;
+      continue;
     }
+    const rows = decoder.decode({ op: 'bytes', source: 1, bytes: chunk });
+    counts.lines += rows.lines;
+    counts.sessions += rows.counts.sessions;
+    counts.events += rows.counts.events;
+    counts.rejects += rows.counts.rejects;
+    counts.blank += rows.counts.blank;
+    counts.evidence += rows.evidence.length;
   }
   if (result.status !== 'ok') throw new Error(result.message ?? result.status);
   process.stdout.write(JSON.stringify({ stage, ...counts, seconds: (performance.now() - t0) / 1000 }) + '\n');

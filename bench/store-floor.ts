@@ -26,9 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import ddb from '@duckdb/node-bindings';
 import { DuckDBDataChunk, INTEGER } from '@duckdb/node-api';
-import type { EncodedLines } from '../src/ingest/encode-lines.js';
-import { newInputResult, runParseJob } from '../src/ingest/parse-job.js';
-import { DEFAULT_MAX_LINE_BYTES } from '../src/input/read-lines.js';
+import { newInputResult, probeFile, readFile } from '../src/input/read-source.js';
+import { LineDecoder, type DecodeReply } from '../src/pipeline/line-decoder.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../src/pipeline/run-pipeline.js';
 import { openDatabase, type Database } from '../src/store/database.js';
 import { BULK_MEMORY, IngestStore } from '../src/store/ingest-store.js';
 import { SESSION_BATCH_ROWS } from '../src/store/session-columns.js';
@@ -102,12 +102,16 @@ function integerCase(columns: number, total: number): Promise<Timing> {
   });
 }
 
-/** The first SAMPLE_BATCHES batches of `file`, encoded for `store` as the ingest worker encodes them. */
-async function encodedSample(file: string, store: IngestStore): Promise<EncodedLines[]> {
-  const job = { path: file, parser: {}, maxLineBytes: DEFAULT_MAX_LINE_BYTES, skip: 0, names: store.nameEntries() };
-  const sample: EncodedLines[] = [];
-  for await (const batch of runParseJob(job, newInputResult())) {
-    sample.push(batch);
+/** The rows of the first SAMPLE_BATCHES chunks of `file`, encoded for `store` as the parse worker encodes them. */
+async function encodedSample(file: string, store: IngestStore): Promise<DecodeReply[]> {
+  const decoder = new LineDecoder({ parser: {}, maxLineBytes: DEFAULT_MAX_LINE_BYTES, names: store.nameEntries() });
+  decoder.decode({ op: 'open', source: 1, start: { firstLineNo: 1, offset: 0, insideLine: false, tail: new Uint8Array(0), referenceDateMs: null, skipLines: 0 } });
+  const result = newInputResult();
+  const probe = await probeFile(file, result);
+  if (!probe) throw new Error(result.message ?? result.status);
+  const sample: DecodeReply[] = [];
+  for await (const chunk of readFile(probe, { offset: 0 }, result, 64 * 1024)) {
+    sample.push(decoder.decode({ op: 'bytes', source: 1, bytes: chunk }));
     if (sample.length === SAMPLE_BATCHES) break;
   }
   return sample;
@@ -117,8 +121,8 @@ function sessionCase(file: string, total: number, evidence: boolean): Promise<Ti
   return withDatabase(async (db) => {
     const store = await IngestStore.open(db, { parsingElsewhere: true, bulk: true });
     const sample = await encodedSample(file, store);
-    await store.begin();
-    const source = await store.openSource(file, false, null, 0, null);
+    const source = await store.newSource({ path: file, compressed: false, head: null });
+    const position = (rows: number) => ({ sourceId: source, lines: rows, bytes: 0, offset: 0, tail: new Uint8Array(0), insideLine: false, head: null, status: 'ok', message: null });
     const timing = await timed(async () => {
       let rows = 0;
       let sinceCommit = 0;
@@ -128,11 +132,12 @@ function sessionCase(file: string, total: number, evidence: boolean): Promise<Ti
         rows += batch.lines;
         sinceCommit += batch.lines;
         if (sinceCommit >= COMMIT_ROWS) {
-          await store.checkpoint(source, rows, 0);
+          await store.commit([position(rows)]);
+          await store.begin();
           sinceCommit = 0;
         }
       }
-      await store.commitSource(source, rows, 0, 'ok', null);
+      await store.commit([position(rows)]);
       return rows;
     });
     await store.release();

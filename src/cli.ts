@@ -3,7 +3,8 @@
  * The edge: argv → command, exit codes, stdout/stderr. The only module that touches process.* (with
  * allocator-env.ts, which has to run before DuckDB loads). Parsing lives in commands/program.ts; a command's
  * code, and DuckDB and ink with it, is imported only once its arguments parsed (--help answers at once).
- * Exit codes: 0 ok, 1 usage error, 2 input error, 3 threshold crossed, 70 internal error.
+ * Exit codes: 0 ok, 1 usage error, 2 input error, 3 threshold crossed, 4 the database could not be opened or
+ * written, 70 internal error.
  */
 // First: ES modules run in import order, and this one sets what DuckDB's allocator reads when it loads.
 import './allocator-env.js';

@@ -20,7 +20,7 @@ const sources = files(SRC).map((path) => ({ path: relative(SRC, path), text: rea
 const imports = (text: string): string[] => [...text.matchAll(/^import\s[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
 
 /** Lower layers may not import higher ones (cli → commands → {report, ui} → diagnose → store → parse). */
-const RANK: Record<string, number> = { text: 0, parse: 0, input: 0, config: 1, store: 2, ingest: 3, diagnose: 4, report: 5, ui: 5, commands: 6 };
+const RANK: Record<string, number> = { text: 0, parse: 0, input: 0, config: 1, store: 2, pipeline: 3, diagnose: 4, report: 5, ui: 5, commands: 6 };
 
 const EDGE = ['cli.ts', 'allocator-env.ts'];
 

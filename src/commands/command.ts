@@ -15,7 +15,8 @@ export interface CommandIO {
   readonly onInterrupt?: (handler: () => void) => () => void;
 }
 
-export const ExitCode = { ok: 0, usage: 1, input: 2, threshold: 3 } as const;
+/** 0 ok, 1 usage, 2 an input could not be read, 3 a threshold was crossed, 4 the database could not be opened or written. */
+export const ExitCode = { ok: 0, usage: 1, input: 2, threshold: 3, store: 4 } as const;
 
 /** Wrong words on the command line: exit 1. */
 export class UsageError extends Error {}

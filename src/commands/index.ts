@@ -9,7 +9,7 @@ import { INPUT_OPTIONS, SCOPE_OPTIONS } from './common-options.js';
 const TEXT_OR_JSON: OptionSpec = { type: 'string', description: 'text or json', default: 'text', choices: ['text', 'json'] };
 const ROW_FORMATS = ['table', 'json', 'jsonl', 'csv'];
 
-/** The live row budget's default, as src/ingest/follow-inputs.ts has it (a test holds the two equal). */
+/** The live row budget's default, as src/pipeline/live-policy.ts has it (a test holds the two equal). */
 export const LIVE_MAX_SESSIONS_DEFAULT = '100000';
 
 const ONLY_INPUTS: OptionSpec = {

@@ -1,5 +1,5 @@
 import { configLogFormats } from './open-inputs.js';
-import { DEFAULT_MAX_SESSIONS, followInputs, LIVE_DATABASE, type FollowInput } from '../ingest/follow-inputs.js';
+import { DEFAULT_MAX_SESSIONS, followInputs, LIVE_DATABASE, type FollowInput } from '../pipeline/live-policy.js';
 import { nextRunDelay } from '../store/pacing.js';
 import { LogFormatError, unquoteConfigString } from '../parse/log-format.js';
 import { formatAnalysis } from '../report/analysis-formats.js';
@@ -68,7 +68,12 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
       throw error;
     }
     const source = createScreenSource(view, {
-      config: store.config, windowMs, exclusive: screens, live: follower.stats, refreshMs: 1000,
+      config: store.config, windowMs, exclusive: screens, refreshMs: 1000,
+      // The follower's counts as the accounting the status line shows (live keeps no already-ingested lines apart).
+      live: () => {
+        const s = follower.stats();
+        return { ...s, accounting: { lines_read: s.linesRead, sessions: s.sessions, events: s.events, rejects: s.rejects, blank: s.blank, already_ingested: 0, rolled_back: 0, ingests: 0 } };
+      },
       backend: typeof values['backend'] === 'string' ? values['backend'] : null,
     });
 
@@ -119,6 +124,11 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
       }
     }
     const stats = follower.stats();
+    if (stats.failure) {
+      // The store could not be written (a full disk…): what was committed stays, and live resumes from it.
+      io.err(`wsdiag live: ${stats.failure}\n`);
+      return ExitCode.store;
+    }
     let problems = false;
     for (const input of stats.inputs) {
       if (input.state === 'missing' || input.state === 'error') {

@@ -1,5 +1,5 @@
 /** Shared by the commands that take log files: open the store and ingest the inputs into it. */
-import { ingestInputs, type IngestReport } from '../ingest/ingest-inputs.js';
+import { ingestInputs, type IngestReport } from '../pipeline/batch-policy.js';
 import { LogFormatError, unquoteConfigString } from '../parse/log-format.js';
 import type { NamedLogFormat } from '../parse/parse-line.js';
 import { createTimeZone } from '../parse/time-zone.js';
@@ -106,10 +106,13 @@ export async function ingestInto(store: Store, paths: readonly string[], args: I
   }
 }
 
-/** One line per input that was not read cleanly, on stderr. */
+/** One line per input that was not read cleanly, on stderr (and a notice for one that looked known but was not). */
 export function reportInputProblems(report: IngestReport, io: CommandIO): boolean {
   let problems = false;
   for (const input of report.inputs) {
+    if (input.notResumed.length) {
+      io.err(`wsdiag: ${input.path} starts like ${input.notResumed.join(', ')} (stored before) but does not continue it: read as a new input\n`);
+    }
     if (input.status === 'ok') continue;
     problems = true;
     io.err(`wsdiag: ${input.message ?? `${input.path}: ${input.status}`}${input.rolledBack ? ` — its ${input.lines} lines were rolled back` : ''}\n`);

@@ -9,7 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { COMPLETION_SHELLS, completionScript } from './completion.js';
 import { ExitCode, InputError, UsageError, type CommandIO, type CommandSpec, type OptionValues } from './command.js';
 import { COMMANDS } from './index.js';
-import { StoreError } from '../store/store-error.js';
+import { StoreError } from '../store/store-failure.js';
 
 /** The version in package.json (src/commands and dist/commands are both two levels below it). */
 export function packageVersion(): string {
@@ -34,9 +34,10 @@ export interface RunOptions {
 }
 
 /** Errors a command's code throws, as exit codes; anything else is a bug (70). */
-function classify(error: unknown): 'usage' | 'input' | 'internal' {
+function classify(error: unknown): 'usage' | 'input' | 'store' | 'internal' {
   if (error instanceof UsageError) return 'usage';
-  if (error instanceof InputError || error instanceof StoreError) return 'input';
+  if (error instanceof InputError) return 'input';
+  if (error instanceof StoreError) return 'store';
   return 'internal';
 }
 
@@ -57,7 +58,7 @@ export async function runCli(argv: readonly string[], io: CommandIO, options: Ru
       failed ??= { spec: null, error };
       throw error;
     });
-  program.addHelpText('after', `\nRun 'wsdiag COMMAND --help' for a command's options. Exit codes: 0 ok, 1 usage, 2 input, 3 threshold crossed.\n`);
+  program.addHelpText('after', `\nRun 'wsdiag COMMAND --help' for a command's options. Exit codes: 0 ok, 1 usage, 2 input, 3 threshold crossed, 4 database.\n`);
 
   for (const spec of COMMANDS) {
     const command = program
@@ -135,6 +136,9 @@ export async function runCli(argv: readonly string[], io: CommandIO, options: Ru
       case 'input':
         io.err(`${command}: ${message}\n`);
         return ExitCode.input;
+      case 'store':
+        io.err(`${command}: ${message}\n`);
+        return ExitCode.store;
       default:
         io.err(`${command}: internal error: ${message.split('\n')[0]}\n`);
         if (options.debug) io.err(`${(error as Error)?.stack}\n`);

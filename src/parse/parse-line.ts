@@ -21,6 +21,11 @@ export const RejectReason = {
   tooLong: 'too_long',
   /** A compressed input ended early or was corrupt; the fragment after the damage is not a line. */
   damaged: 'damaged_input',
+  /**
+   * A line stored before its newline came (a followed file idle mid-line, or live stopping) that does not parse,
+   * or the rest of such a line when it came later.
+   */
+  partial: 'partial',
 } as const;
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
 
@@ -44,6 +49,8 @@ export interface LineParserOptions {
   readonly timeZone?: string;
   /** Date used for the year of year-less syslog stamps when no line carried a full date yet (e.g. file mtime). */
   readonly referenceDate?: Date;
+  /** "Now" for year-less stamps, which are never put after it (tests; default: the clock at each such line). */
+  readonly nowMs?: number;
   /**
    * Frontend → name of the format the configuration gives it. A line is parsed with its frontend's format when
    * that format reads it; the shape decides only for frontends the configuration does not name.
@@ -93,6 +100,7 @@ export function parserOptionsOf(options: LineParserOptions): LineParserOptions {
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     ...(options.referenceDate ? { referenceDate: options.referenceDate } : {}),
     ...(options.frontendFormats ? { frontendFormats: options.frontendFormats } : {}),
+    ...(options.nowMs !== undefined ? { nowMs: options.nowMs } : {}),
   };
 }
 
@@ -132,7 +140,14 @@ export function createLineParser(options: LineParserOptions = {}): LineParser {
   function envelopeTime(env: Envelope): number {
     if (!Number.isNaN(env.utcMs)) return env.utcMs;
     if (!Number.isNaN(env.localMs)) return timeZone.toUtc(env.localMs);
-    if (env.yearless) return timeZone.toUtc(Date.UTC(yearFor(env.month), env.month, env.day) + env.timeOfDayMs);
+    if (env.yearless) {
+      const year = yearFor(env.month);
+      const utc = timeZone.toUtc(Date.UTC(year, env.month, env.day) + env.timeOfDayMs);
+      // A guessed year never puts a line in the future (a December stamp read in early December is last year's);
+      // a day of slack for clocks and zones that differ.
+      const now = options.nowMs ?? Date.now();
+      return utc > now + 86_400_000 ? timeZone.toUtc(Date.UTC(year - 1, env.month, env.day) + env.timeOfDayMs) : utc;
+    }
     return Number.NaN;
   }
 

@@ -10,7 +10,7 @@ export const ALLOCATOR_ENV = 'DUCKDB_JE_MALLOC_CONF';
  * What each command asks of DuckDB's allocator. An allocator setting the user gives in ALLOCATOR_ENV wins.
  * - `live` runs for hours under a memory bound: freed pages go back to the system at once, where DuckDB's own
  *   settings keep them for a second, then mark them reclaimable for another (they count in RSS meanwhile). At
- *   100 k lines/s that was 110–130 MB of peak RSS (see LIVE_DATABASE in follow-inputs.ts); the cost is CPU, which
+ *   100 k lines/s that was 110–130 MB of peak RSS (see LIVE_DATABASE in pipeline/live-policy.ts); the cost is CPU, which
  *   live mode has to spare at that rate.
  * - `ingest` keeps freed pages a quarter of a second and then gives them back. At once was ~12% slower; a quarter
  *   of a second costs no time measured: 2 M lines, six runs each way, peaked at 359–397 MB (mean 376) against

@@ -8,6 +8,7 @@ import {
 } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { CONFIG_SCHEMA_SQL, schemaSql } from './schema.js';
+import { StoreError, storeFailure } from './store-failure.js';
 
 /** A value a query returns, JSON-safe: lists as arrays, structs and maps as objects. */
 export type SqlValue = string | number | boolean | null | SqlValue[] | { [key: string]: SqlValue };
@@ -45,8 +46,7 @@ export interface Database {
   close(): void;
 }
 
-export { StoreError } from './store-error.js';
-import { StoreError } from './store-error.js';
+export { StoreError } from './store-failure.js';
 
 /** Database.path of a store kept in memory (openDatabase without a file). */
 export const IN_MEMORY_PATH = ':memory:';
@@ -84,7 +84,7 @@ export interface DatabaseOptions {
    * In memory only: keep the tables in an attached in-memory database that compresses what it stores, as a file
    * does (DuckDB's `COMPRESS`), instead of DuckDB's default in-memory database. Rows appended since the last
    * checkpoint then take less room. Live mode, which appends all the time and checkpoints every second or so, peaked
-   * 70–110 MB lower with it at 100 k lines/s (LIVE_DATABASE in src/ingest/follow-inputs.ts).
+   * 70–110 MB lower with it at 100 k lines/s (LIVE_DATABASE in src/pipeline/live-policy.ts).
    */
   readonly compressInMemory?: boolean;
   /** DuckDB's threads (default: one per core). */
@@ -120,7 +120,7 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
       ...(readOnly ? { access_mode: 'READ_ONLY' } : {}),
     });
   } catch (error) {
-    throw new StoreError(`cannot open database ${location}: ${(error as Error).message.split('\n')[0]}`);
+    throw storeFailure(error, location) ?? new StoreError(`cannot open database ${location}: ${(error as Error).message.split('\n')[0]}`);
   }
   const catalog = path === null && options.compressInMemory ? COMPRESSED_CATALOG : null;
   const memory = { limit: options.memoryLimit ?? STORE_MEMORY };
@@ -134,11 +134,17 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
     if (Number(tables.getRows()[0]?.[0] ?? 0) === 0) {
       connection.closeSync();
       instance.closeSync();
-      throw new StoreError(`${path} is not a wsdiag database (no session_rows table)`);
+      throw new StoreError(`${path} is not a wsdiag database (no session_rows table)`, 'not-a-database');
     }
   } else {
-    await connection.run(schemaSql(path !== null));
-    await connection.run(CONFIG_SCHEMA_SQL);
+    try {
+      await connection.run(schemaSql(path !== null));
+      await connection.run(CONFIG_SCHEMA_SQL);
+    } catch (error) {
+      connection.closeSync();
+      instance.closeSync();
+      throw storeFailure(error, location) ?? error;
+    }
   }
   return handle(instance, connection, location, catalog, memory, true);
 }

@@ -1,15 +1,16 @@
 /**
- * Writes one ingest run: sources, sessions, events, rejects, evidence lines and the run's accounting.
- * Each input is loaded in its own transaction, so a corrupt input is rolled back whole and everything
- * ingested before it stays.
+ * Writes one run of the pipeline (ingest, analyze, live…): sources, sessions, events, rejects, evidence lines and
+ * the run's accounting. Rows are appended inside a transaction that commits with the sources' resume points, so
+ * what a crash or a full disk leaves behind is always whole lines with the offset after them; a corrupt input is
+ * rolled back whole and everything committed before it stays.
  */
 import type { DuckDBAppender } from '@duckdb/node-api';
+import { createHash } from 'node:crypto';
 import type { EventRecord } from '../parse/formats/events.js';
-import type { SessionRecord } from '../parse/session-record.js';
 import { IN_MEMORY_PATH, type Database } from './database.js';
 import { NameDictionary } from './name-dictionary.js';
 import { NAME_ID_COLUMNS } from './schema.js';
-import type { EncodedSessions, SessionMeta } from './session-columns.js';
+import type { EncodedSessions } from './session-columns.js';
 import { SessionLoader } from './session-loader.js';
 
 export interface EncodedEvent {
@@ -48,13 +49,48 @@ export interface EncodedRows {
   readonly rejects: readonly EncodedReject[];
 }
 
+/** What the store knows of a source it holds lines of: enough to tell whether an input continues it. */
 export interface KnownSource {
   readonly sourceId: number;
   readonly path: string;
   readonly fingerprint: string;
   readonly fingerprintBytes: number;
+  /** Lines stored (the next one is line lines + 1). */
   readonly lines: number;
+  /** Where its lines stored so far end (bytes after decompression); null in stores written before offsets were kept. */
+  readonly offset: number | null;
+  readonly tailHash: string | null;
+  readonly tailBytes: number;
+  /** The offset lies inside a line stored as partial. */
+  readonly insideLine: boolean;
 }
+
+/** Where a source stands: saved with its rows, in the same transaction. */
+export interface SourcePosition {
+  readonly sourceId: number;
+  readonly lines: number;
+  /** Bytes read this run and before (after decompression). */
+  readonly bytes: number;
+  /** The resume point: after the last whole line stored (bytes after decompression). */
+  readonly offset: number;
+  /** The bytes just before `offset` (at most 1 KiB), kept as their hash. */
+  readonly tail: Uint8Array;
+  readonly insideLine: boolean;
+  /** The content's first bytes as read so far: its identity grows with a followed file that started short. */
+  readonly head: Uint8Array | null;
+  readonly status: string;
+  readonly message: string | null;
+}
+
+/** A new source row: what the pipeline knows of an input when it starts reading it. */
+export interface NewSource {
+  readonly path: string;
+  readonly compressed: boolean;
+  /** Its first bytes (after decompression), the identity a later run recognises it by; null for stdin. */
+  readonly head: Uint8Array | null;
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export interface IngestTotals {
   inputs: string[];
@@ -138,28 +174,63 @@ export class IngestStore {
 
   async knownSources(): Promise<KnownSource[]> {
     const { rows } = await this.db.query(
-      "SELECT source_id, path, fingerprint, fingerprint_bytes, lines FROM sources WHERE fingerprint IS NOT NULL AND status IN ('ok', 'truncated')",
+      `SELECT source_id, path, fingerprint, fingerprint_bytes, lines, "offset", tail_hash, tail_bytes, inside_line
+       FROM sources WHERE fingerprint IS NOT NULL AND status IN ('ok', 'truncated') ORDER BY source_id`,
     );
     return rows.map((r) => ({
       sourceId: Number(r['source_id']), path: String(r['path']), fingerprint: String(r['fingerprint']),
       fingerprintBytes: Number(r['fingerprint_bytes']), lines: Number(r['lines']),
+      offset: r['offset'] === null ? null : Number(r['offset']), tailHash: r['tail_hash'] === null ? null : String(r['tail_hash']),
+      tailBytes: Number(r['tail_bytes'] ?? 0), insideLine: r['inside_line'] === true,
     }));
   }
 
+  private inTransaction = false;
+
+  /** Opens a transaction unless one is open: rows are only ever appended inside one. */
   async begin(): Promise<void> {
+    if (this.inTransaction) return;
     await this.db.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
   }
 
-  /** A new source row, or the known one that this input continues. */
-  async openSource(path: string, compressed: boolean, fingerprint: string | null, fingerprintBytes: number, known: KnownSource | null): Promise<number> {
-    if (known) return known.sourceId;
+  /** A new source row (in the open transaction), for an input that continues none the store knows. */
+  async newSource(source: NewSource): Promise<number> {
+    await this.begin();
     const id = Number((await this.db.query("SELECT nextval('source_ids') AS id")).rows[0]!['id']);
+    const head = source.head && source.head.length ? source.head : null;
     await this.db.run(
-      `INSERT INTO sources (source_id, path, compressed, fingerprint, fingerprint_bytes, first_ingest_id, last_ingest_id)
-       VALUES ($id, $path, $compressed, $fingerprint, $fbytes, $ingest, $ingest)`,
-      { id, path, compressed, fingerprint, fbytes: fingerprintBytes, ingest: this.ingestId },
+      `INSERT INTO sources (source_id, path, compressed, fingerprint, fingerprint_bytes, "offset", first_ingest_id, last_ingest_id)
+       VALUES ($id, $path, $compressed, $fingerprint, $fbytes, 0, $ingest, $ingest)`,
+      { id, path: source.path, compressed: source.compressed, fingerprint: head ? sha256(head) : null, fbytes: head ? head.length : 0, ingest: this.ingestId },
     );
     return id;
+  }
+
+  /** The source row of an input that could not be read, or was rolled back: its status says why. */
+  async failedSource(path: string, compressed: boolean, status: string, message: string | null): Promise<void> {
+    await this.begin();
+    const id = Number((await this.db.query("SELECT nextval('source_ids') AS id")).rows[0]!['id']);
+    await this.db.run(
+      `INSERT INTO sources (source_id, path, compressed, status, message, first_ingest_id, last_ingest_id)
+       VALUES ($id, $path, $compressed, $status, $message, $ingest, $ingest)`,
+      { id, path, compressed, status, message, ingest: this.ingestId },
+    );
+    await this.commit([]);
+  }
+
+  /** Records what happened to an input that no line says (a truncation, an identity that did not hold…). */
+  async inputEvent(event: { sourceId: number | null; path: string; kind: string; offset: number | null; lostBytes: number | null; message: string }): Promise<void> {
+    await this.begin();
+    await this.db.run(
+      `INSERT INTO input_events VALUES ($ingest, $source, now()::TIMESTAMP, $path, $kind, $offset, $lost, $message)`,
+      { ingest: this.ingestId, source: event.sourceId, path: event.path, kind: event.kind, offset: event.offset, lost: event.lostBytes, message: event.message },
+    );
+  }
+
+  /** The database written to. */
+  get path(): string {
+    return this.db.path;
   }
 
   /** How many names the dictionary knows. */
@@ -194,11 +265,6 @@ export class IngestStore {
     for (const r of rows.rejects) this.addReject(sourceId, r.lineNo, r.tsMs, r.reason, r.detail, r.raw, r.bytes);
   }
 
-  addSession(rec: SessionRecord, meta: SessionMeta, evidence: string | null, bytes: Uint8Array | null): void {
-    this.sessions.add(rec, meta);
-    if (evidence !== null) this.addRawLine(meta.sourceId, meta.lineNo, evidence, bytes);
-  }
-
   private addRawLine(sourceId: number, lineNo: number, raw: string, bytes: Uint8Array | null): void {
     const a = this.rawLines;
     a.appendInteger(sourceId);
@@ -209,7 +275,7 @@ export class IngestStore {
     a.endRow();
   }
 
-  addEvent(sourceId: number, lineNo: number, tsMs: number, host: string | null, pid: number, e: EventRecord, bytes: Uint8Array | null, raw: string): void {
+  private addEvent(sourceId: number, lineNo: number, tsMs: number, host: string | null, pid: number, e: EventRecord, bytes: Uint8Array | null, raw: string): void {
     const a = this.events;
     a.appendInteger(sourceId);
     a.appendInteger(lineNo);
@@ -234,7 +300,7 @@ export class IngestStore {
     if (bytes) this.addRawLine(sourceId, lineNo, raw, bytes);
   }
 
-  addReject(sourceId: number, lineNo: number, tsMs: number, reason: string, detail: string | null, raw: string, bytes: Uint8Array | null): void {
+  private addReject(sourceId: number, lineNo: number, tsMs: number, reason: string, detail: string | null, raw: string, bytes: Uint8Array | null): void {
     const a = this.rejects;
     a.appendInteger(sourceId);
     a.appendInteger(lineNo);
@@ -256,27 +322,37 @@ export class IngestStore {
   }
 
   /**
-   * Commits what the input added so far with the line count reached (the offset a later run resumes from, saved
-   * in the same transaction as the rows), and opens the next transaction. Keeps memory bounded on large inputs.
+   * Commits the rows added so far with where each source stands (the offsets a later run resumes from, in the same
+   * transaction). The next rows open a new transaction.
    */
-  async checkpoint(sourceId: number, lines: number, bytes: number): Promise<void> {
-    await this.commitSource(sourceId, lines, bytes, 'ok', null);
+  async commit(positions: readonly SourcePosition[]): Promise<void> {
     await this.begin();
-  }
-
-  /** Ends the input's transaction with its final line count (the offset a later run resumes from). */
-  async commitSource(sourceId: number, lines: number, bytes: number, status: string, message: string | null): Promise<void> {
     this.flush();
-    await this.db.run(
-      `UPDATE sources SET lines = $lines, bytes = $bytes, status = $status, message = $message, last_ingest_id = $ingest WHERE source_id = $id`,
-      { lines, bytes, status, message, ingest: this.ingestId, id: sourceId },
-    );
-    await this.db.run('COMMIT');
+    for (const p of positions) {
+      const head = p.head && p.head.length ? p.head : null;
+      await this.db.run(
+        `UPDATE sources SET lines = $lines, bytes = $bytes, "offset" = $offset, tail_hash = $tail, tail_bytes = $tbytes, inside_line = $inside,
+           fingerprint = coalesce($fingerprint, fingerprint), fingerprint_bytes = coalesce($fbytes, fingerprint_bytes),
+           status = $status, message = $message, last_ingest_id = $ingest
+         WHERE source_id = $id`,
+        {
+          lines: p.lines, bytes: p.bytes, offset: p.offset, tail: sha256(p.tail), tbytes: p.tail.length, inside: p.insideLine,
+          fingerprint: head ? sha256(head) : null, fbytes: head ? head.length : null,
+          status: p.status, message: p.message, ingest: this.ingestId, id: p.sourceId,
+        },
+      );
+    }
+    try {
+      await this.db.run('COMMIT');
+    } finally {
+      // A COMMIT that fails ends the transaction too (DuckDB rolls it back).
+      this.inTransaction = false;
+    }
     this.names.commit();
   }
 
-  /** Drops everything the input added (a corrupt input) and records why. */
-  async rollbackSource(path: string, compressed: boolean, status: string, message: string | null): Promise<void> {
+  /** Drops every row added since the last commit (a corrupt input). */
+  async rollback(): Promise<void> {
     this.sessions.discard();
     this.events.clear();
     this.rejects.clear();
@@ -285,12 +361,7 @@ export class IngestStore {
     await this.db.run('ROLLBACK').catch((error: Error) => {
       if (!/no transaction is active/.test(error.message)) throw error;
     });
-    const id = Number((await this.db.query("SELECT nextval('source_ids') AS id")).rows[0]!['id']);
-    await this.db.run(
-      `INSERT INTO sources (source_id, path, compressed, status, message, first_ingest_id, last_ingest_id)
-       VALUES ($id, $path, $compressed, $status, $message, $ingest, $ingest)`,
-      { id, path, compressed, status, message, ingest: this.ingestId },
-    );
+    this.inTransaction = false;
   }
 
   /** Gives DuckDB its threads and its memory limit back (after an ingest); safe to call more than once. */
@@ -300,6 +371,7 @@ export class IngestStore {
   }
 
   async finish(totals: IngestTotals, startedAt: Date, seconds: number): Promise<void> {
+    if (this.inTransaction) await this.commit([]);
     this.sessions.close();
     this.events.closeSync();
     this.rejects.closeSync();

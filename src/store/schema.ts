@@ -107,6 +107,8 @@ const RAW_TEXT_IN_FILE = 'USING COMPRESSION uncompressed';
 export const schemaSql = (onDisk: boolean): string => `
 CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, value VARCHAR NOT NULL);
 
+-- One row per content read: a file, a .gz, stdin, or one file of a followed path (each rotation or truncation
+-- starts a new one). The resume point (offset, tail_hash) is saved in the same transaction as the rows.
 CREATE SEQUENCE IF NOT EXISTS source_ids START 1;
 CREATE TABLE IF NOT EXISTS sources (
   source_id INTEGER PRIMARY KEY,
@@ -120,6 +122,24 @@ CREATE TABLE IF NOT EXISTS sources (
   message VARCHAR,
   first_ingest_id INTEGER,
   last_ingest_id INTEGER
+);
+-- Stores written before resume points were kept get the columns (NULL: resumed by line count).
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS "offset" BIGINT;
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS tail_hash VARCHAR;
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS tail_bytes INTEGER;
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS inside_line BOOLEAN;
+
+-- What happened to an input while it was read, that no line says: a truncation in place (copytruncate) and the
+-- bytes lost with it, a rotation, an input that looked known but was not and was read as new.
+CREATE TABLE IF NOT EXISTS input_events (
+  ingest_id INTEGER,
+  source_id INTEGER,
+  ts TIMESTAMP NOT NULL,
+  path VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL,
+  "offset" BIGINT,
+  lost_bytes BIGINT,
+  message VARCHAR NOT NULL
 );
 
 CREATE SEQUENCE IF NOT EXISTS ingest_ids START 1;

@@ -49,13 +49,19 @@ describe('wsdiag CLI', () => {
 
   it.each([
     ['a directory as input', ['ingest', '/tmp'], /is a directory/],
-    ['a database in a missing folder', ['ingest', 'samples/ws-tcplog.log', '--db', '/nonexistent/dir/x.duckdb'], /cannot open database/],
     ['a report written onto a directory', ['report', 'samples/ws-tcplog.log', '--out', '/tmp'], /cannot write \/tmp/],
     ['a missing configuration', ['analyze', 'samples/ws-tcplog.log', '--config', '/nonexistent.cfg'], /nonexistent\.cfg: no such file/],
   ])('exits 2 on %s, in one line', async (_, args, message) => {
     const r = await wsdiag(...args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+  });
+
+  it('exits 4 when the database cannot be opened, in one line', async () => {
+    const r = await wsdiag('ingest', 'samples/ws-tcplog.log', '--db', '/nonexistent/dir/x.duckdb');
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^wsdiag ingest: [^\n]*\/nonexistent\/dir\/x\.duckdb[^\n]*\n$/);
     expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
   });
 

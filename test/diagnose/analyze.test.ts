@@ -4,7 +4,7 @@ import { readConfig } from '../../src/config/read-config.js';
 import { configLogFormats } from '../../src/commands/open-inputs.js';
 import { analyze } from '../../src/diagnose/analyze.js';
 import { prepareDiagnoses, runQuery, withScopedCauses } from '../../src/diagnose/run-query.js';
-import { ingestInputs } from '../../src/ingest/ingest-inputs.js';
+import { ingestInputs } from '../../src/pipeline/batch-policy.js';
 import { storeConfig } from '../../src/store/config-tables.js';
 import { openDatabase } from '../../src/store/database.js';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /** The screens' data over a real store: every drill-down query runs and finds the lines behind its row. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestInputs } from '../../src/ingest/ingest-inputs.js';
+import { ingestInputs } from '../../src/pipeline/batch-policy.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import type { ScreenData } from '../../src/diagnose/screen-data.js';
 import { createScreenSource, type ClosableScreenSource } from '../../src/diagnose/screen-source.js';

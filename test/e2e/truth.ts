@@ -5,7 +5,7 @@
 import { configFrontendFormats, configLogFormats } from '../../src/commands/open-inputs.js';
 import { readConfig } from '../../src/config/read-config.js';
 import { prepareDiagnoses } from '../../src/diagnose/run-query.js';
-import { ingestInputs, type IngestReport } from '../../src/ingest/ingest-inputs.js';
+import { ingestInputs, type IngestReport } from '../../src/pipeline/batch-policy.js';
 import { storeConfig } from '../../src/store/config-tables.js';
 import { openDatabase, type Database, type Row } from '../../src/store/database.js';
 import type { Truth } from './lab/ws-client.js';

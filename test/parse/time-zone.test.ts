@@ -36,15 +36,27 @@ describe('dates in parse-line', () => {
     expect(out.kind === 'session' && out.tsMs).toBe(Date.UTC(2026, 9, 25, 2, 30));
   });
   it('gives a year-less event the year of the lines around it, rolling over New Year', () => {
-    const parser = createLineParser({ timeZone: 'UTC', referenceDate: new Date(Date.UTC(2030, 5, 1)) });
+    const parser = createLineParser({ timeZone: 'UTC', referenceDate: new Date(Date.UTC(2030, 5, 1)), nowMs: Date.UTC(2030, 5, 1) });
     parser.parse('Dec 31 23:59:59 lb haproxy[1]: 127.0.0.1:1 [31/Dec/2026:23:59:59.000] fe be/s 0/0/1 0 -- 0/0/0/0/0 0/0');
     const out = parser.parse('Jan  1 00:00:05 lb haproxy[1]: Proxy fe started.');
     expect(out.kind).toBe('event');
     expect(out.kind === 'event' && out.tsMs).toBe(Date.UTC(2027, 0, 1, 0, 0, 5));
   });
   it('without any full date, rolls a year-less stamp back across New Year from the reference date', () => {
-    const parser = createLineParser({ timeZone: 'UTC', referenceDate: new Date(Date.UTC(2027, 0, 2)) });
+    const parser = createLineParser({ timeZone: 'UTC', referenceDate: new Date(Date.UTC(2027, 0, 2)), nowMs: Date.UTC(2027, 0, 2) });
     const out = parser.parse('Dec 31 23:00:00 lb haproxy[1]: Proxy fe started.');
     expect(out.kind === 'event' && out.tsMs).toBe(Date.UTC(2026, 11, 31, 23));
+  });
+  it('never guesses a year that puts a line in the future: a December stamp read from stdin in early December is last year\'s', () => {
+    // stdin has no modification time: the reference is now (3 December 2026).
+    const now = Date.UTC(2026, 11, 3, 12);
+    const parser = createLineParser({ timeZone: 'UTC', referenceDate: new Date(now), nowMs: now });
+    const late = parser.parse('Dec 31 23:00:00 lb haproxy[1]: Proxy fe started.');
+    expect(late.kind === 'event' && late.tsMs).toBe(Date.UTC(2025, 11, 31, 23));
+    // Today's and yesterday's stamps keep this year; a day of slack for clocks and zones.
+    const today = parser.parse('Dec  3 11:00:00 lb haproxy[1]: Proxy fe started.');
+    expect(today.kind === 'event' && today.tsMs).toBe(Date.UTC(2026, 11, 3, 11));
+    const tomorrow = parser.parse('Dec  4 10:00:00 lb haproxy[1]: Proxy fe started.');
+    expect(tomorrow.kind === 'event' && tomorrow.tsMs).toBe(Date.UTC(2026, 11, 4, 10));
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/store/database.js';
-import { LIVE_DATABASE } from '../../src/ingest/follow-inputs.js';
+import { LIVE_DATABASE } from '../../src/pipeline/live-policy.js';
 
 const opened: Database[] = [];
 afterEach(() => {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { ingestInputs } from '../../src/ingest/ingest-inputs.js';
+import { ingestInputs } from '../../src/pipeline/batch-policy.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { IngestStore, LONG_TEXT_CHARS } from '../../src/store/ingest-store.js';
 

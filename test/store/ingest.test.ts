@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestInputs } from '../../src/ingest/ingest-inputs.js';
+import { ingestInputs } from '../../src/pipeline/batch-policy.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wsdiag-store-'));
@@ -138,7 +138,7 @@ describe('ingest into DuckDB', () => {
   it('resumes after a crash: killed mid-ingest, the next run stores every line once', async () => {
     const lines = Array.from({ length: 20_000 }, (_, i) => HTTP(i));
     const path = file(lines.join('\n') + '\n');
-    // Dies after 6 batches of 2048 lines: past several checkpoints (every 1000 lines), mid-transaction.
+    // Dies after 6 blocks of lines (about 1,200 each): past several commits (every 1000 lines), mid-transaction.
     const { crashed, partial, offset } = await crashedIngest(path, ['6']);
     // What was committed is exactly what the offset says: rows and offset share the transaction.
     expect(partial).toBe(offset);
@@ -151,11 +151,11 @@ describe('ingest into DuckDB', () => {
   });
 
   it('commits wide lines by their size, long before the line count is reached', async () => {
-    // 2000 lines of about 4 KB (a long query string): 8 MB, read in batches of at most 1 Mi characters.
+    // 2000 lines of about 4 KB (a long query string): 8 MB.
     const lines = Array.from({ length: 2000 }, (_, i) => HTTP(i, `?q=${'a'.repeat(4000)}`));
     const path = file(lines.join('\n') + '\n');
-    // One commit per million lines, or per 1 Mi characters; killed after 5 batches.
-    const { crashed, partial, offset } = await crashedIngest(path, ['5', '1000000', String(1024 * 1024)]);
+    // One commit per million lines, or per 1 Mi characters; killed after 16 blocks (a block is what one read of 256 KB completes).
+    const { crashed, partial, offset } = await crashedIngest(path, ['16', '1000000', String(1024 * 1024)]);
     crashed.close();
     expect(partial).toBe(offset);
     // Committed by size: at least the first batches (counting lines alone would have committed nothing).
@@ -177,7 +177,7 @@ describe('ingest into DuckDB', () => {
         return db.run(sql, params);
       },
     };
-    const failure = await ingestInputs(failing, [path], { timeZone: 'UTC', checkpointLines: 1000 }).then(() => null, (e: Error) => e.message);
+    const failure = await ingestInputs(failing, [path], { timeZone: 'UTC', commitLines: 1000 }).then(() => null, (e: Error) => e.message);
     expect(failure).toBe('Failed to commit: out of memory (simulated)');
     // The first commit (1000 lines at least) stays; the input's failure is recorded.
     const kept = Number((await one('SELECT count(*) AS n FROM sessions')).n);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingestInputs } from '../../src/ingest/ingest-inputs.js';
+import { ingestInputs } from '../../src/pipeline/batch-policy.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { writeFailedUpgrades } from '../helpers/failed-upgrades.js';
 

@@ -1,26 +1,42 @@
-import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../src/ingest/chunk-decoder.js';
-import { followInputs } from '../../src/ingest/follow-inputs.js';
+import { followInputs, type Follower, type FollowStats } from '../../src/pipeline/live-policy.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const SAMPLE = readFileSync(new URL('../../samples/ws-httplog.log', import.meta.url), 'utf8');
 const SESSIONS = SAMPLE.split('\n').filter((l) => /^\d+\.\d+\.\d+\.\d+:\d+ \[/.test(l));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** A stdin that yields `chunks` one every `ms`, so that the follower flushes (and prunes) between them. */
-const slowly = (chunks: readonly Buffer[], ms: number): Readable =>
-  Readable.from((async function* () {
-    for (const chunk of chunks) {
-      yield chunk;
-      await sleep(ms);
-    }
-  })());
-/** 3000 numbered lines, `line(n)` for n = 0…2999, in 6 chunks of 500 (to feed slowly, so flushes come between). */
+const newlines = (b: Buffer): number => b.reduce((n, byte) => n + (byte === 10 ? 1 : 0), 0);
+
+/**
+ * A stdin that hands over each chunk only once the follower has stored the ones before and flushed after them (its
+ * onTick), so that each chunk lands in a flush of its own (the row budget cuts at flushes). No timer involved.
+ */
+function paced(chunks: readonly Buffer[]): { stdin: Readable; onTick: (stats: FollowStats) => void } {
+  let waiting: { lines: number; resolve: () => void } | null = null;
+  return {
+    onTick: (stats) => {
+      if (waiting && stats.linesRead >= waiting.lines && stats.queuedLines === 0) {
+        waiting.resolve();
+        waiting = null;
+      }
+    },
+    stdin: Readable.from((async function* () {
+      let lines = 0;
+      for (const chunk of chunks) {
+        yield chunk;
+        lines += newlines(chunk);
+        await new Promise<void>((resolve) => (waiting = { lines, resolve }));
+      }
+    })()),
+  };
+}
+/** 3000 numbered lines, `line(n)` for n = 0…2999, in 6 chunks of 500. */
 const numberedChunks = (line: (n: number) => string): Buffer[] =>
   Array.from({ length: 6 }, (_, c) => Buffer.from(Array.from({ length: 500 }, (_, i) => line(c * 500 + i)).join('\n') + '\n'));
 /** An hour's window with a row budget of 1000: the 3000 lines of numberedChunks overflow it. */
@@ -29,14 +45,9 @@ const BUDGETED = { windowMs: 3_600_000, maxSessions: 1000, timeZone: 'UTC', flus
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-async function waitFor(predicate: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await predicate()) return;
-    await sleep(50);
-  }
-  throw new Error('timed out');
-}
+/** Sessions stored and visible (committed). */
+const stored = async (follower: Follower, db: Database): Promise<number> =>
+  Number((await follower.exclusive(() => db.query('SELECT count(*) AS n FROM sessions'))).rows[0]!['n']);
 
 let db: Database;
 let dir: string;
@@ -49,19 +60,6 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('LineSplitter', () => {
-  it('splits across chunks, strips one \\r, caps long lines and keeps invalid UTF-8 bytes', () => {
-    const out: Parameters<LineSplitter['push']>[1] = [];
-    const s = new LineSplitter(8);
-    s.push(Buffer.from('ab'), out);
-    s.push(Buffer.from('c\r\n0123456789abc\nx'), out);
-    s.push(Buffer.from([0xff, 0x0a]), out);
-    s.push(Buffer.from('tail'), out);
-    s.end(out);
-    expect(out.map((l) => [l.text, l.issue])).toEqual([['abc', null], ['01234567', 'too_long'], ['x\ufffd', 'invalid_utf8'], ['tail', null]]);
-  });
-});
-
 describe('followInputs', () => {
   it('reads a stream to its end, counting every line', async () => {
     const follower = await followInputs(db, [{ path: '-', follow: false }], { windowMs: 3_600_000, stdin: Readable.from([Buffer.from(SAMPLE)]), flushMs: 100 });
@@ -72,38 +70,43 @@ describe('followInputs', () => {
     expect(rows[0]!['n']).toBe(stats.sessions);
   });
 
-  it('follows a file that appears later, is rotated by rename and truncated', async () => {
+  it('follows a file that appears later, is rotated by rename and truncated in place', async () => {
     const path = join(dir, 'haproxy.log');
-    const count = async () => Number((await follower.exclusive(() => db.query('SELECT count(*) AS n FROM sessions'))).rows[0]!['n']);
-    const follower = await followInputs(db, [{ path, follow: true }], { windowMs: 3_600_000, flushMs: 100, pollMs: 50 });
-    await sleep(200);
-    expect(follower.stats().inputs[0]!.state).toBe('waiting');
+    const follower = await followInputs(db, [{ path, follow: true }], { windowMs: 3_600_000, flushMs: 50, pollMs: 20 });
+    const input = () => follower.stats().inputs[0]!;
+    await waitFor(() => input().state === 'waiting', 60_000, 'waiting for the file');
 
     writeFileSync(path, SESSIONS.slice(0, 3).join('\n') + '\n');
-    await waitFor(async () => (await count()) === 3);
+    await waitFor(async () => (await stored(follower, db)) === 3);
     appendFileSync(path, SESSIONS[3]!); // no newline yet: not a line
-    await sleep(300);
-    expect(await count()).toBe(3);
+    const size = statSync(path).size;
+    // Read, and flushed after it was read: still 3 sessions.
+    await waitFor(() => input().bytes === size && follower.stats().queuedLines === 0);
+    expect(await stored(follower, db)).toBe(3);
     appendFileSync(path, '\n');
-    await waitFor(async () => (await count()) === 4);
+    await waitFor(async () => (await stored(follower, db)) === 4);
 
     // Rotation: what is written to the old file after the rename is still read, then the new file from its start.
     renameSync(path, `${path}.1`);
     appendFileSync(`${path}.1`, SESSIONS[4]! + '\n');
     writeFileSync(path, SESSIONS.slice(5, 7).join('\n') + '\n');
-    await waitFor(async () => (await count()) === 7);
+    await waitFor(async () => (await stored(follower, db)) === 7);
+    expect(input().contents).toBe(2);
 
-    // copytruncate: the file starts over.
+    // Truncated in place, and written again at once: the new content from its start.
     truncateSync(path, 0);
-    await sleep(200);
     writeFileSync(path, SESSIONS[7]! + '\n');
-    await waitFor(async () => (await count()) === 8);
+    await waitFor(async () => (await stored(follower, db)) === 8);
 
     follower.stop();
     const stats = await follower.done;
     expect(stats.sessions).toBe(8);
-    const lines = await db.query('SELECT count(DISTINCT line_no) AS n FROM session_rows');
-    expect(lines.rows[0]!['n']).toBe(8);
+    expect(stats.failure).toBeNull();
+    // Each content is a source of its own; no line is stored twice.
+    const { rows } = await db.query('SELECT count(*) AS n, count(DISTINCT (source_id, line_no)) AS d, count(DISTINCT source_id) AS sources FROM sessions');
+    expect(rows[0]).toEqual({ n: 8, d: 8, sources: 3 });
+    const events = await db.query('SELECT kind, "offset", lost_bytes FROM input_events');
+    expect(events.rows).toEqual([{ kind: 'truncated', offset: Buffer.byteLength(SESSIONS.slice(5, 7).join('\n') + '\n'), lost_bytes: 0 }]);
   });
 
   it('a writer appends N numbered lines while the file is rotated again and again: exactly N are stored', async () => {
@@ -112,24 +115,24 @@ describe('followInputs', () => {
     const numbered = (i: number) =>
       `127.0.0.1:${10000 + i} [22/Nov/2026:04:05:${String(i % 60).padStart(2, '0')}.000] fe be_ws/ws1 0/0/1/2/100 101 10 - - ---- 1/1/1/1/0 0/0 "GET /ws HTTP/1.1"`;
     writeFileSync(path, '');
-    const follower = await followInputs(db, [{ path, follow: true }], { windowMs: 3_600_000, flushMs: 100, pollMs: 20 });
+    const follower = await followInputs(db, [{ path, follow: true }], { windowMs: 3_600_000, flushMs: 50, pollMs: 10 });
+    const contents = () => follower.stats().inputs[0]!.contents;
+    await waitFor(() => contents() === 1);
     let i = 0;
     while (i < N) {
       appendFileSync(path, numbered(i++) + '\n');
       if (i % 500 === 499 && i < N) {
         // logrotate by rename, a few more lines into the old file, then a new file.
+        const opened = contents();
         renameSync(path, `${path}.${i}`);
         appendFileSync(`${path}.${i}`, numbered(i++) + '\n'); // written to the old file after the rename
         writeFileSync(path, '');
-        // Following by name sees one rotation per poll, as GNU tail -F does: a file renamed away twice before
-        // the follower looked again could not be found by name. Real rotations are hours apart.
-        await sleep(150);
+        // Following by name sees one rotation per look, as GNU tail -F does: a file renamed away twice before the
+        // follower looked again could not be found by name. Real rotations are hours apart: wait for it to look.
+        await waitFor(() => contents() === opened + 1);
       }
-      if (i % 100 === 0) await sleep(5);
     }
-    const count = async () => Number((await follower.exclusive(() => db.query('SELECT count(*) AS n FROM sessions'))).rows[0]!['n']);
-    await waitFor(async () => (await count()) >= N, 20_000);
-    await sleep(300);
+    await waitFor(async () => (await stored(follower, db)) >= N);
     follower.stop();
     await follower.done;
     const { rows } = await db.query('SELECT count(*) AS n, count(DISTINCT client_port) AS d FROM sessions');
@@ -159,7 +162,7 @@ describe('followInputs', () => {
     const down = 'Nov 22 04:00:00 lb1 haproxy[7]: Server be_ws/ws1 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.\n';
     const chunks = numberedChunks((n) => SESSIONS[0]!.replace(stamp, at(n)));
     chunks[0] = Buffer.concat([Buffer.from(down), chunks[0]!]);
-    const follower = await followInputs(db, [{ path: '-', follow: false }], { ...BUDGETED, stdin: slowly(chunks, 250) });
+    const follower = await followInputs(db, [{ path: '-', follow: false }], { ...BUDGETED, ...paced(chunks) });
     const stats = await follower.done;
     expect(stats.sessions).toBe(3000);
     const { rows } = await db.query('SELECT count(*) AS n, min(ts) AS lo FROM sessions');
@@ -204,10 +207,9 @@ describe('followInputs', () => {
       await finished; // the input goes on
     }
     const follower = await followInputs(db, [{ path: '-', follow: false }], { windowMs: 3_600_000, stdin: Readable.from(lines()), flushMs: 50, parseOn: 'main' });
-    await waitFor(() => follower.stats().linesRead === 1000);
-    await sleep(100);
+    await waitFor(() => follower.stats().linesRead === 1000 && follower.stats().queuedLines === 0);
     collectGarbage();
-    await sleep(0);
+    await new Promise((resolve) => setImmediate(resolve));
     collectGarbage();
     const alive = chunks.filter((c) => c.deref() !== undefined).length;
     finish();
@@ -226,7 +228,7 @@ describe('followInputs', () => {
     ] as const) {
       const store = await openDatabase(null);
       try {
-        const follower = await followInputs(store, [{ path: '-', follow: false }], { ...BUDGETED, stdin: slowly(chunks, 250) });
+        const follower = await followInputs(store, [{ path: '-', follow: false }], { ...BUDGETED, ...paced(chunks) });
         const stats = await follower.done;
         expect(stats.rejects).toBe(3000);
         const { rows } = await store.query('SELECT count(*) AS n, min(line_no) AS first, max(line_no) AS last FROM rejects');
@@ -247,12 +249,12 @@ describe('followInputs', () => {
     const ip = (i: number) => `2001:db8::${i.toString(16)}`;
     /** 3000 sessions in 6 slow chunks, session n (line n + 1) from address client(n). */
     const input = (client: (n: number) => number) =>
-      slowly(numberedChunks((n) => SESSIONS[(n % 500) % SESSIONS.length]!.replace(v4, `${ip(client(n))}:$1`)), 200);
+      paced(numberedChunks((n) => SESSIONS[(n % 500) % SESSIONS.length]!.replace(v4, `${ip(client(n))}:$1`)));
     const addresses = async () => (await db.query("SELECT count(*) AS n FROM names WHERE value LIKE '2001:db8::%'")).rows[0]!['n'];
 
     it('are deleted once no stored session uses them (the dictionary starts over past maxNames)', async () => {
       const follower = await followInputs(db, [{ path: '-', follow: false }], {
-        ...BUDGETED, maxNames: 500, stdin: input((n) => n),
+        ...BUDGETED, maxNames: 500, ...input((n) => n),
       });
       expect((await follower.done).sessions).toBe(3000);
       const { rows } = await db.query('SELECT line_no, client_ip FROM sessions ORDER BY line_no');
@@ -264,7 +266,7 @@ describe('followInputs', () => {
 
     it.each(['worker', 'main'] as const)('keep every stored session right when values come back after the start-over (parsed on the %s thread)', async (parseOn) => {
       const follower = await followInputs(db, [{ path: '-', follow: false }], {
-        windowMs: 3_600_000, timeZone: 'UTC', maxNames: 500, stdin: input((n) => n % 700), flushMs: 50, parseOn,
+        windowMs: 3_600_000, timeZone: 'UTC', maxNames: 500, ...input((n) => n % 700), flushMs: 50, parseOn,
       });
       expect((await follower.done).sessions).toBe(3000);
       const { rows } = await db.query('SELECT line_no, client_ip FROM sessions ORDER BY line_no');

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingestInputs, type IngestOptions } from '../../src/ingest/ingest-inputs.js';
+import { ingestInputs, type IngestOptions } from '../../src/pipeline/batch-policy.js';
 import { createLineParser } from '../../src/parse/parse-line.js';
 import { openDatabase } from '../../src/store/database.js';
 
