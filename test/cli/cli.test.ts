@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { promisify } from 'node:util';
-import { ROOT, wsdiag, wsdiagProcess } from '../helpers/run-cli.js';
+import { ROOT, wsdiagInProcess as wsdiag, wsdiag as wsdiagProcess } from '../helpers/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wsdiag-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

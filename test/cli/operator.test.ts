@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectContract } from '../helpers/contract.js';
-import { runInProcess, wsdiag } from '../helpers/run-cli.js';
+import { runInProcess, wsdiagInProcess as wsdiag } from '../helpers/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wsdiag-operator-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ANALYSIS_SCHEMA, REPORT_SCHEMA, expectContract } from '../helpers/contract.js';
-import { wsdiag } from '../helpers/run-cli.js';
+import { wsdiagInProcess as wsdiag } from '../helpers/run-cli.js';
 
 type Schema = Record<string, unknown>;
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { expectContract } from '../helpers/contract.js';
-import { wsdiag } from '../helpers/run-cli.js';
+import { wsdiagInProcess as wsdiag } from '../helpers/run-cli.js';
 
 const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'wsdiag-report-'));
