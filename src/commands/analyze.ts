@@ -1,35 +1,33 @@
 import { analyze } from '../diagnose/analyze.js';
-import { ANALYSIS_FORMATS, formatAnalysis, type AnalysisFormat } from '../report/analysis-formats.js';
-import { ExitCode, UsageError, type CommandSpec } from './command.js';
-import { INPUT_OPTIONS, SCOPE_OPTIONS } from './common-options.js';
+import { formatAnalysis, type AnalysisFormat } from '../report/analysis-formats.js';
+import { limitToIngest } from '../store/ingest-scope.js';
+import { ExitCode, UsageError, type RunCommand } from './command.js';
+import { checkGivenFiles } from './input-checks.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
 import { scopeArgs } from './time-args.js';
 
-export const analyzeCommand: CommandSpec = {
-  name: 'analyze',
-  usage: 'wsdiag analyze FILE… [--config haproxy.cfg] [--log-format …] [--since T] [--until T] [--backend NAME] [--format text|markdown|json]',
-  summary: 'Why did it fail: causes of failed sessions, fixed-interval disconnects, sticky misses, tunnel durations',
-  options: {
-    ...INPUT_OPTIONS,
-    ...SCOPE_OPTIONS,
-    format: { type: 'string', description: ANALYSIS_FORMATS.join(', '), default: 'text' },
-  },
-  async run({ positionals, values }, io) {
-    const format = (values['format'] ?? 'text') as AnalysisFormat;
-    if (!ANALYSIS_FORMATS.includes(format)) throw new UsageError(`--format takes ${ANALYSIS_FORMATS.join(', ')}`);
-    const args = inputArgs(values);
-    if (!args.db && positionals.length === 0) throw new UsageError('analyze needs log FILEs (or - for stdin), or --db FILE');
-    const scope = scopeArgs(values, new Date(), args.tz);
-    const store = await openStore(args);
-    const db = store.db;
-    try {
-      let problems = false;
-      if (positionals.length) problems = reportInputProblems(await ingestInto(store, positionals, args, io), io);
-      const analysis = await analyze(db, scope, store.config);
-      io.out(formatAnalysis[format](analysis));
-      return problems ? ExitCode.input : ExitCode.ok;
-    } finally {
-      db.close();
+export const run: RunCommand = async ({ positionals, values }, io) => {
+  const format = (values['format'] ?? 'text') as AnalysisFormat;
+  const args = inputArgs(values);
+  await checkGivenFiles('analyze', { logs: positionals, config: args.configPath, db: args.db });
+  if (!args.db && positionals.length === 0) throw new UsageError('analyze needs log FILEs (or - for stdin), or --db FILE');
+  const onlyInputs = values['only-inputs'] === true;
+  if (onlyInputs && (!args.db || positionals.length === 0)) throw new UsageError('--only-inputs goes with --db and log FILEs: it leaves out what the database held before');
+  const scope = scopeArgs(values, new Date(), args.tz);
+  const store = await openStore(args);
+  const db = store.db;
+  try {
+    let problems = false;
+    if (positionals.length) {
+      const report = await ingestInto(store, positionals, args, io);
+      problems = reportInputProblems(report, io);
+      if (onlyInputs) await limitToIngest(db, report.ingestId);
     }
-  },
+    const analysis = await analyze(db, scope, store.config);
+    analysis.scope = { ...analysis.scope, inputs: [...positionals], only_inputs: onlyInputs };
+    io.out(formatAnalysis[format](analysis, { terminal: io.stdoutIsTTY }));
+    return problems ? ExitCode.input : ExitCode.ok;
+  } finally {
+    db.close();
+  }
 };

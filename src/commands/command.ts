@@ -25,16 +25,27 @@ export class InputError extends Error {}
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
-  readonly short?: string;
   readonly multiple?: boolean;
   readonly description: string;
   readonly default?: string;
+  /** The only values the option takes: checked while parsing, before any command code loads. */
+  readonly choices?: readonly string[];
+  /** What the shell completes the value with: files, or the choices. */
+  readonly complete?: 'file';
 }
+
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
+
+/** A command's code: loaded only once its arguments parsed (DuckDB and ink load with it, not before). */
+export type RunCommand = (args: { positionals: string[]; values: OptionValues }, io: CommandIO) => Promise<number>;
 
 export interface CommandSpec {
   readonly name: string;
+  /** What follows the command's name in a usage line: `FILE… [--config haproxy.cfg]…`. */
   readonly usage: string;
   readonly summary: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
-  run(args: { positionals: string[]; values: Record<string, string | boolean | string[] | undefined> }, io: CommandIO): Promise<number>;
+  /** Positional arguments are files (for shell completion). */
+  readonly fileArguments: boolean;
+  readonly load: () => Promise<RunCommand>;
 }

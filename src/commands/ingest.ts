@@ -1,43 +1,36 @@
-import { ExitCode, UsageError, type CommandSpec } from './command.js';
-import { INPUT_OPTIONS } from './common-options.js';
+import { ExitCode, UsageError, type RunCommand } from './command.js';
+import { jsonOutput } from './json-output.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
+import { checkGivenFiles } from './input-checks.js';
 
-export const ingestCommand: CommandSpec = {
-  name: 'ingest',
-  usage: 'wsdiag ingest FILE… [--db FILE.duckdb] [--log-format FMT] [--tz ZONE] [--format text|json]',
-  summary: 'Load HAProxy logs (plain, .gz or - for stdin) into DuckDB; a file already ingested is not stored twice',
-  options: {
-    ...INPUT_OPTIONS,
-    format: { type: 'string', description: 'text or json', default: 'text' },
-  },
-  async run({ positionals, values }, io) {
-    if (positionals.length === 0) throw new UsageError('ingest needs at least one FILE (or - for stdin)');
-    const format = values['format'] ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError('--format takes text or json');
-    const args = inputArgs(values);
-    const store = await openStore(args);
-    const db = store.db;
-    try {
-      const report = await ingestInto(store, positionals, args, io);
-      const t = report.totals;
-      if (format === 'json') io.out(JSON.stringify({ ...report, database: db.path }, null, 2) + '\n');
-      else {
-        for (const input of report.inputs) {
-          io.out(
-            `${input.path}${input.compressed ? ' (gzip)' : ''}: ${input.lines} lines → ${input.sessions} sessions, ${input.events} events, ` +
-              `${input.rejects} rejects, ${input.blank} blank${input.skipped ? `, ${input.skipped} already ingested` : ''}${input.status === 'ok' ? '' : ` [${input.status}]`}\n`,
-          );
-        }
-        const rate = report.seconds > 0 ? Math.round(t.linesRead / report.seconds) : t.linesRead;
+export const run: RunCommand = async ({ positionals, values }, io) => {
+  if (positionals.length === 0) throw new UsageError('ingest needs at least one FILE (or - for stdin)');
+  const format = values['format'] ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError('--format takes text or json');
+  const args = inputArgs(values);
+  await checkGivenFiles('ingest', { logs: positionals, config: args.configPath, db: args.db });
+  const store = await openStore(args);
+  const db = store.db;
+  try {
+    const report = await ingestInto(store, positionals, args, io);
+    const t = report.totals;
+    if (format === 'json') io.out(jsonOutput({ ...report, database: db.path }, io));
+    else {
+      for (const input of report.inputs) {
         io.out(
-          `total: ${t.linesRead} lines = ${t.sessions} sessions + ${t.events} events + ${t.rejects} rejects + ${t.blank} blank` +
-            `${t.linesSkipped ? ` + ${t.linesSkipped} already ingested` : ''}${t.linesRolledBack ? ` + ${t.linesRolledBack} rolled back` : ''}` +
-            ` in ${report.seconds.toFixed(2)} s (${rate} lines/s) → ${args.db ?? 'memory'}\n`,
+          `${input.path}${input.compressed ? ' (gzip)' : ''}: ${input.lines} lines → ${input.sessions} sessions, ${input.events} events, ` +
+            `${input.rejects} rejects, ${input.blank} blank${input.skipped ? `, ${input.skipped} already ingested` : ''}${input.status === 'ok' ? '' : ` [${input.status}]`}\n`,
         );
       }
-      return reportInputProblems(report, io) ? ExitCode.input : ExitCode.ok;
-    } finally {
-      db.close();
+      const rate = report.seconds > 0 ? Math.round(t.linesRead / report.seconds) : t.linesRead;
+      io.out(
+        `total: ${t.linesRead} lines = ${t.sessions} sessions + ${t.events} events + ${t.rejects} rejects + ${t.blank} blank` +
+          `${t.linesSkipped ? ` + ${t.linesSkipped} already ingested` : ''}${t.linesRolledBack ? ` + ${t.linesRolledBack} rolled back` : ''}` +
+          ` in ${report.seconds.toFixed(2)} s (${rate} lines/s) → ${args.db ?? 'memory'}\n`,
+      );
     }
-  },
+    return reportInputProblems(report, io) ? ExitCode.input : ExitCode.ok;
+  } finally {
+    db.close();
+  }
 };

@@ -44,6 +44,7 @@ export interface Store {
 /** Opens the database and, with --config, reads haproxy.cfg into the config_* tables. */
 export async function openStore(args: InputArgs, options: DatabaseOptions = {}): Promise<Store> {
   const config = await loadConfig(args.configPath);
+  if (config && options.readOnly && args.db) throw new UsageError(`--config stores the configuration in ${args.db}, which is opened read-only: add --write`);
   const db = await openDatabase(args.db ?? null, options);
   if (config) await storeConfig(db, config);
   return { db, config };

@@ -3,63 +3,51 @@ import { buildReport } from '../diagnose/report-data.js';
 import { parseThreshold, ThresholdError, type Threshold } from '../diagnose/thresholds.js';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../report/report-formats.js';
 import { pruneBefore } from '../store/retention.js';
-import { ExitCode, InputError, UsageError, type CommandSpec } from './command.js';
-import { INPUT_OPTIONS, SCOPE_OPTIONS } from './common-options.js';
+import { ExitCode, InputError, UsageError, type RunCommand } from './command.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
+import { checkGivenFiles } from './input-checks.js';
 import { parseTimeArg, scopeArgs } from './time-args.js';
 
-export const reportCommand: CommandSpec = {
-  name: 'report',
-  usage: 'wsdiag report [FILE…] [--db FILE] [--since 24h] [--until now] [--compare previous|7d] [--fail-on EXPR]… [--retain 30d] --format markdown|html|json [--out FILE]',
-  summary: 'A report for cron or a systemd timer: ingests only what is new, compares windows, exits 3 when a --fail-on threshold is crossed',
-  options: {
-    ...INPUT_OPTIONS,
-    ...SCOPE_OPTIONS,
-    compare: { type: 'string', description: "previous (the window just before) or 7d (the same window a week earlier)" },
-    'fail-on': { type: 'string', multiple: true, description: `threshold, e.g. 'rate(502) > 0.5%' (repeatable; exit 3 when crossed)` },
-    retain: { type: 'string', description: 'delete stored rows older than this (e.g. 30d) after ingesting' },
-    format: { type: 'string', description: REPORT_FORMATS.join(', '), default: 'markdown' },
-    out: { type: 'string', description: 'write the report to this file instead of stdout' },
-  },
-  async run({ positionals, values }, io) {
-    const format = (values['format'] ?? 'markdown') as ReportFormat;
-    if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format takes ${REPORT_FORMATS.join(', ')}`);
-    const compare = values['compare'] as string | undefined;
-    if (compare !== undefined && compare !== 'previous' && compare !== '7d') throw new UsageError('--compare takes previous or 7d');
-    const raw = values['fail-on'];
-    const failOn = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
-    let thresholds: Threshold[];
-    try {
-      thresholds = failOn.map(parseThreshold);
-    } catch (error) {
-      if (error instanceof ThresholdError) throw new UsageError(`--fail-on: ${error.message}`);
-      throw error;
-    }
-    const args = inputArgs(values);
-    if (!args.db && positionals.length === 0) throw new UsageError('report needs log FILEs or --db FILE');
-    const now = new Date();
-    const retain = parseTimeArg(values['retain'] as string | undefined, now, args.tz);
-    const scope = scopeArgs(values, now, args.tz);
-    const store = await openStore(args);
-    try {
-      const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args, io), io) : false;
-      if (retain) await pruneBefore(store.db, retain);
-      const data = await buildReport(store.db, { scope, compare: (compare as 'previous' | '7d' | undefined) ?? null, thresholds, config: store.config });
-      const text = formatReport[format](data);
-      const out = values['out'] as string | undefined;
-      if (out) {
-        try {
-          await writeFile(out, text);
-        } catch (error) {
-          throw new InputError(`cannot write ${out}: ${(error as Error).message}`);
-        }
-      } else io.out(text);
-      const crossed = data.thresholds.filter((t) => t.crossed);
-      for (const t of crossed) io.err(`wsdiag report: threshold crossed: ${t.threshold} (${t.shown})\n`);
-      if (crossed.length) return ExitCode.threshold;
-      return problems ? ExitCode.input : ExitCode.ok;
-    } finally {
-      store.db.close();
-    }
-  },
+export const run: RunCommand = async ({ positionals, values }, io) => {
+  const format = (values['format'] ?? 'markdown') as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format takes ${REPORT_FORMATS.join(', ')}`);
+  const compare = values['compare'] as string | undefined;
+  if (compare !== undefined && compare !== 'previous' && compare !== '7d') throw new UsageError('--compare takes previous or 7d');
+  const raw = values['fail-on'];
+  const failOn = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
+  let thresholds: Threshold[];
+  try {
+    thresholds = failOn.map(parseThreshold);
+  } catch (error) {
+    if (error instanceof ThresholdError) throw new UsageError(`--fail-on: ${error.message}`);
+    throw error;
+  }
+  const args = inputArgs(values);
+  await checkGivenFiles('report', { logs: positionals, config: args.configPath, db: args.db });
+  if (!args.db && positionals.length === 0) throw new UsageError('report needs log FILEs or --db FILE');
+  const now = new Date();
+  const retain = parseTimeArg(values['retain'] as string | undefined, now, args.tz);
+  const scope = scopeArgs(values, now, args.tz);
+  const store = await openStore(args);
+  try {
+    const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args, io), io) : false;
+    if (retain) await pruneBefore(store.db, retain);
+    const data = await buildReport(store.db, { scope, now, compare: (compare as 'previous' | '7d' | undefined) ?? null, thresholds, config: store.config });
+    data.analysis.scope = { ...data.analysis.scope, inputs: [...positionals] };
+    const out = values['out'] as string | undefined;
+    const text = formatReport[format](data, { terminal: !out && io.stdoutIsTTY });
+    if (out) {
+      try {
+        await writeFile(out, text);
+      } catch (error) {
+        throw new InputError(`cannot write ${out}: ${(error as Error).message}`);
+      }
+    } else io.out(text);
+    const crossed = data.thresholds.filter((t) => t.crossed);
+    for (const t of crossed) io.err(`wsdiag report: threshold crossed: ${t.threshold} (${t.shown})\n`);
+    if (crossed.length) return ExitCode.threshold;
+    return problems ? ExitCode.input : ExitCode.ok;
+  } finally {
+    store.db.close();
+  }
 };

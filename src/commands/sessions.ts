@@ -1,41 +1,41 @@
 import { prepareDiagnoses, runQuery, streamQuery } from '../diagnose/run-query.js';
-import { formatRows, ROW_FORMATS, STREAMING_ROWS, type RowFormat } from '../report/rows.js';
-import { ExitCode, UsageError, type CommandSpec } from './command.js';
-import { INPUT_OPTIONS, SCOPE_OPTIONS } from './common-options.js';
+import { formatRows, STREAMING_ROWS, type RowFormat } from '../report/rows.js';
+import { limitToIngest } from '../store/ingest-scope.js';
+import { ExitCode, UsageError, type RunCommand } from './command.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
+import { checkGivenFiles } from './input-checks.js';
 import { scopeArgs } from './time-args.js';
 
-export const sessionsCommand: CommandSpec = {
-  name: 'sessions',
-  usage: 'wsdiag sessions FILE… [--config haproxy.cfg] [--log-format …] [--since T] [--until T] [--backend NAME] [--format jsonl|csv|table|json]',
-  summary: 'One record per session: ts, client, frontend, backend, server, status, termination, duration, upgraded, cause',
-  options: {
-    ...INPUT_OPTIONS,
-    ...SCOPE_OPTIONS,
-    format: { type: 'string', description: ROW_FORMATS.join(', '), default: 'jsonl' },
-  },
-  async run({ positionals, values }, io) {
-    const format = (values['format'] ?? 'jsonl') as RowFormat;
-    if (!ROW_FORMATS.includes(format)) throw new UsageError(`--format takes ${ROW_FORMATS.join(', ')}`);
-    const args = inputArgs(values);
-    if (!args.db && positionals.length === 0) throw new UsageError('sessions needs log FILEs (or - for stdin), or --db FILE');
-    const scope = scopeArgs(values, new Date(), args.tz);
-    const store = await openStore(args);
-    try {
-      const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args, io), io) : false;
-      await prepareDiagnoses(store.db);
-      const columns = ['ts', 'client_ip', 'client_port', 'frontend', 'backend', 'server', 'status', 'termination', 'tt_ms', 'upgraded', 'cause'];
-      const streaming = STREAMING_ROWS[format];
-      if (streaming) {
-        // jsonl and csv go out as DuckDB produces them: an archive of any size in constant memory.
-        io.out(streaming.head(columns));
-        for await (const rows of streamQuery(store.db, 'session-list', scope)) io.out(streaming.rows({ columns, rows }));
-      } else {
-        io.out(formatRows[format]({ columns, rows: await runQuery(store.db, 'session-list', scope) }));
-      }
-      return problems ? ExitCode.input : ExitCode.ok;
-    } finally {
-      store.db.close();
+export const run: RunCommand = async ({ positionals, values }, io) => {
+  const format = (values['format'] ?? 'jsonl') as RowFormat;
+  const args = inputArgs(values);
+  await checkGivenFiles('sessions', { logs: positionals, config: args.configPath, db: args.db });
+  if (!args.db && positionals.length === 0) throw new UsageError('sessions needs log FILEs (or - for stdin), or --db FILE');
+  const onlyInputs = values['only-inputs'] === true;
+  if (onlyInputs && (!args.db || positionals.length === 0)) throw new UsageError('--only-inputs goes with --db and log FILEs: it leaves out what the database held before');
+  const scope = scopeArgs(values, new Date(), args.tz);
+  const store = await openStore(args);
+  try {
+    let problems = false;
+    if (positionals.length) {
+      const report = await ingestInto(store, positionals, args, io);
+      problems = reportInputProblems(report, io);
+      if (onlyInputs) await limitToIngest(store.db, report.ingestId);
     }
-  },
+    await prepareDiagnoses(store.db);
+    // Columns are only ever added, at the end (scripts read CSV by position).
+    const columns = ['ts', 'client_ip', 'client_port', 'frontend', 'backend', 'server', 'status', 'termination', 'tt_ms', 'upgraded', 'cause', 'method', 'uri', 'http_version'];
+    const output = { terminal: io.stdoutIsTTY };
+    const streaming = STREAMING_ROWS[format];
+    if (streaming) {
+      // jsonl and csv go out as DuckDB produces them: an archive of any size in constant memory.
+      io.out(streaming.head(columns, output));
+      for await (const rows of streamQuery(store.db, 'session-list', scope)) io.out(streaming.rows({ columns, rows }, output));
+    } else {
+      io.out(formatRows[format]({ columns, rows: await runQuery(store.db, 'session-list', scope) }, output));
+    }
+    return problems ? ExitCode.input : ExitCode.ok;
+  } finally {
+    store.db.close();
+  }
 };

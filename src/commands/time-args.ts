@@ -1,14 +1,21 @@
 /**
- * Time windows in the forms people type: `24h`, `90m`, `7d` (before now), `now`, `2026-11-20 14:00`,
- * ISO 8601 (with or without offset), HAProxy's `20/Nov/2026:14:00:00`. A time without an offset is read in
- * the log's zone (--tz). Returns a UTC timestamp string DuckDB understands, or null when absent.
+ * Time windows in the forms people type: a duration before now (`24h`, `1.5h`, `500ms`, `1w`: the one grammar
+ * of src/text/duration.ts), `now`, `2026-11-20 14:00`, ISO 8601 (with or without offset), HAProxy's
+ * `20/Nov/2026:14:00:00`. A time without an offset is read in the log's zone (--tz). Returns a UTC timestamp
+ * string DuckDB understands, or null when absent.
  */
 import { parseISO, isValid, subMilliseconds } from 'date-fns';
 import { parseHaproxyDate } from '../parse/log-format.js';
 import { createTimeZone } from '../parse/time-zone.js';
+import { DURATION_EXAMPLES, parseDuration } from '../text/duration.js';
 import { UsageError } from './command.js';
 
-const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/** A duration flag (--window, --interval…) in milliseconds; a usage error names the flag. */
+export function durationArg(value: string, flag: string): number {
+  const ms = parseDuration(value);
+  if (ms === null) throw new UsageError(`${flag} takes a duration such as ${DURATION_EXAMPLES} (not '${value}')`);
+  return ms;
+}
 
 const toSql = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
@@ -25,8 +32,8 @@ export function parseTimeArg(value: string | undefined, now: Date, tz?: string):
   if (value === undefined || value === '') return null;
   const text = value.trim();
   if (text === 'now') return toSql(now.getTime());
-  const relative = /^(\d+)\s*([smhdw])$/.exec(text);
-  if (relative) return toSql(subMilliseconds(now, Number(relative[1]) * UNITS[relative[2]!]!).getTime());
+  const relative = parseDuration(text);
+  if (relative !== null) return toSql(subMilliseconds(now, relative).getTime());
   const zone = createTimeZone(tz);
   const haproxy = parseHaproxyDate(text, 0);
   if (!Number.isNaN(haproxy)) return toSql(zone.toUtc(haproxy));
@@ -38,5 +45,5 @@ export function parseTimeArg(value: string | undefined, now: Date, tz?: string):
     const wall = Date.UTC(iso.getFullYear(), iso.getMonth(), iso.getDate(), iso.getHours(), iso.getMinutes(), iso.getSeconds(), iso.getMilliseconds());
     return toSql(zone.toUtc(wall));
   }
-  throw new UsageError(`cannot read the time '${value}' (try 24h, 7d, 2026-11-20 14:00, 2026-11-20T14:00:00Z or 20/Nov/2026:14:00:00)`);
+  throw new UsageError(`cannot read the time '${value}' (try a duration before now such as 24h, 1.5h or 1w, now, 2026-11-20 14:00, 2026-11-20T14:00:00Z or 20/Nov/2026:14:00:00)`);
 }

@@ -1,44 +1,36 @@
 import { createScreenSource } from '../diagnose/screen-source.js';
-import { UsageError, ExitCode, type CommandSpec } from './command.js';
-import { INPUT_OPTIONS } from './common-options.js';
+import { UsageError, ExitCode, type RunCommand } from './command.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
+import { checkGivenFiles } from './input-checks.js';
 
-export const tuiCommand: CommandSpec = {
-  name: 'tui',
-  usage: 'wsdiag tui FILE…|--db FILE [--config haproxy.cfg] [--backend NAME]',
-  summary: 'Browse the diagnosis of an archive in the terminal: errors, disconnects, sticky misses, tunnels, events, SQL',
-  options: {
-    ...INPUT_OPTIONS,
-    backend: { type: 'string', description: 'only this backend' },
-  },
-  async run({ positionals, values }, io) {
-    const args = inputArgs(values);
-    if (!args.db && positionals.length === 0) throw new UsageError('tui needs log FILEs, or --db FILE');
-    if (!io.stdoutIsTTY || !io.stdout) throw new UsageError('tui needs a terminal on stdout (use wsdiag analyze for a report)');
-    const stdinTaken = positionals.includes('-');
-    let keyboard: NodeJS.ReadStream | null = null;
-    let ownKeyboard = false;
-    if (!stdinTaken && io.stdinIsTTY && io.stdin) keyboard = io.stdin as NodeJS.ReadStream;
-    else {
-      keyboard = io.openKeyboard?.() ?? null;
-      ownKeyboard = keyboard !== null;
-    }
-    if (!keyboard) throw new UsageError('tui needs a keyboard (a terminal)');
-    const store = await openStore(args);
-    const db = store.db;
+export const run: RunCommand = async ({ positionals, values }, io) => {
+  const args = inputArgs(values);
+  await checkGivenFiles('tui', { logs: positionals, config: args.configPath, db: args.db });
+  if (!args.db && positionals.length === 0) throw new UsageError('tui needs log FILEs, or --db FILE');
+  if (!io.stdoutIsTTY || !io.stdout) throw new UsageError('tui needs a terminal on stdout (use wsdiag analyze for a report)');
+  const stdinTaken = positionals.includes('-');
+  let keyboard: NodeJS.ReadStream | null = null;
+  let ownKeyboard = false;
+  if (!stdinTaken && io.stdinIsTTY && io.stdin) keyboard = io.stdin as NodeJS.ReadStream;
+  else {
+    keyboard = io.openKeyboard?.() ?? null;
+    ownKeyboard = keyboard !== null;
+  }
+  if (!keyboard) throw new UsageError('tui needs a keyboard (a terminal)');
+  const store = await openStore(args);
+  const db = store.db;
+  try {
+    const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args, io), io) : false;
+    const source = createScreenSource(db, { config: store.config, windowMs: null, backend: typeof values['backend'] === 'string' ? values['backend'] : null });
+    const { runScreens } = await import('../ui/run-screens.js');
     try {
-      const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args, io), io) : false;
-      const source = createScreenSource(db, { config: store.config, windowMs: null, backend: typeof values['backend'] === 'string' ? values['backend'] : null });
-      const { runScreens } = await import('../ui/run-screens.js');
-      try {
-        await runScreens({ source, title: args.db ?? positionals.join(' '), color: !io.noColor, stdin: keyboard, stdout: io.stdout });
-      } finally {
-        await source.close();
-      }
-      return problems ? ExitCode.input : ExitCode.ok;
+      await runScreens({ source, title: args.db ?? positionals.join(' '), color: !io.noColor, stdin: keyboard, stdout: io.stdout });
     } finally {
-      if (ownKeyboard) keyboard.destroy();
-      db.close();
+      await source.close();
     }
-  },
+    return problems ? ExitCode.input : ExitCode.ok;
+  } finally {
+    if (ownKeyboard) keyboard.destroy();
+    db.close();
+  }
 };

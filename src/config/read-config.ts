@@ -9,6 +9,7 @@ import { httplog } from '../parse/formats/httplog.js';
 import { clf } from '../parse/formats/clf.js';
 import { tcplog } from '../parse/formats/tcplog.js';
 import { httpslog } from '../parse/formats/httpslog.js';
+import { parseDuration } from '../text/duration.js';
 
 export { tokenize };
 
@@ -79,13 +80,9 @@ export interface HaproxyConfig {
   readonly warnings: readonly string[];
 }
 
-const UNITS: Readonly<Record<string, number>> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** HAProxy time: a bare number is milliseconds; units us, ms, s, m, h, d. */
+/** A timeout: wsdiag's one duration grammar, where a bare number is milliseconds as HAProxy reads it. */
 export function parseTime(text: string): number | null {
-  const m = /^(\d+)(us|ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) return null;
-  return Number(m[1]) * UNITS[m[2] ?? 'ms']!;
+  return parseDuration(text, 'ms');
 }
 
 

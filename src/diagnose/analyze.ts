@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { lintConfig, type LintFinding } from '../config/lint-config.js';
 import type { HaproxyConfig } from '../config/read-config.js';
-import type { Database, Row, SqlValue } from '../store/database.js';
+import { IN_MEMORY_PATH, type Database, type Row, type SqlValue } from '../store/database.js';
 import { renderTemplate } from './finding-template.js';
 import { headerColumns, loadQueries, type FindingSpec, type QueryFile, type TemplateVariant } from './load-queries.js';
 import { runQuery, runQueryResult, withScopedCauses, type Scope } from './run-query.js';
@@ -86,8 +86,47 @@ export interface Tunnel {
   histogram: Record<string, number>;
 }
 
+/**
+ * The ingest runs behind an analysis, line by line: lines_read = sessions + events + rejects + blank +
+ * already_ingested + rolled_back. Every run recorded in the database, or this run alone with --only-inputs.
+ */
+export interface Accounting {
+  lines_read: number;
+  sessions: number;
+  events: number;
+  rejects: number;
+  blank: number;
+  /** Lines an earlier run had already stored (read again, not stored twice). */
+  already_ingested: number;
+  /** Lines of inputs found corrupt and rolled back whole. */
+  rolled_back: number;
+  /** How many ingest runs these figures add up. */
+  ingests: number;
+}
+
+/** What was analysed: which database, which inputs, which window and backend (ISO 8601 UTC times). */
+export interface AnalysisScope {
+  /** The --db file, or null for an in-memory database that held only this run's inputs. */
+  database: string | null;
+  /** True with --only-inputs: only the sessions of this run's inputs, not the rest of the database. */
+  only_inputs: boolean;
+  /** The log files this run read ('-' for stdin). */
+  inputs: string[];
+  since: string | null;
+  until: string | null;
+  backend: string | null;
+}
+
+/** A scope time (DuckDB's `2026-11-22 14:00:00.000`, UTC) as ISO 8601 UTC, as every time of the contract. */
+export const isoTime = (sqlTime: string | null): string | null => (sqlTime === null ? null : new Date(`${sqlTime.replace(' ', 'T')}Z`).toISOString());
+
 export interface Analysis {
-  summary: { lines: number; sessions: number; events: number; rejects: number; upgrades: number; from: string | null; to: string | null };
+  scope: AnalysisScope;
+  summary: {
+    /** Lines stored, each once (a line read again by a later run is not counted again). */
+    lines: number; sessions: number; events: number; rejects: number; upgrades: number; from: string | null; to: string | null;
+    accounting: Accounting;
+  };
   errors: ErrorGroup[];
   disconnects: Disconnect[];
   sticky: Sticky[];
@@ -171,6 +210,10 @@ async function runDiagnoses(db: Database, scope: Scope, config: HaproxyConfig | 
   }
   const s = sections['summary']?.[0] ?? {};
   const analysis: Analysis = {
+    scope: {
+      database: db.path === IN_MEMORY_PATH ? null : db.path, only_inputs: false, inputs: [],
+      since: isoTime(scope.since), until: isoTime(scope.until), backend: scope.backend,
+    },
     summary: s as unknown as Analysis['summary'],
     errors: (sections['errors'] ?? []) as unknown as ErrorGroup[],
     disconnects: (sections['disconnects'] ?? []) as unknown as Disconnect[],

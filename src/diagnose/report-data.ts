@@ -5,7 +5,7 @@
 import type { HaproxyConfig } from '../config/read-config.js';
 import { evaluateThresholds, type Threshold, type ThresholdFacts, type ThresholdResult } from './thresholds.js';
 import type { Database, Row, SqlValue } from '../store/database.js';
-import { analyze, type Analysis } from './analyze.js';
+import { analyze, isoTime, type Analysis } from './analyze.js';
 import { runQuery, type Scope } from './run-query.js';
 
 export interface Figure {
@@ -24,6 +24,7 @@ export interface Comparison {
 }
 
 export interface ReportData {
+  /** The window reported on, ISO 8601 UTC: as given, or (left open) from the first session; until now when only --since was given. */
   readonly window: { since: string | null; until: string | null };
   readonly analysis: Analysis;
   readonly comparison: Comparison | null;
@@ -68,6 +69,8 @@ const rank = (name: string): number => (HEADLINE.includes(name) ? HEADLINE.index
 
 export interface ReportOptions {
   readonly scope: Scope;
+  /** The time of the run: the end of a window given only its start (`--since 24h` ends now). */
+  readonly now?: Date;
   readonly compare: 'previous' | '7d' | null;
   readonly thresholds: readonly Threshold[];
   readonly config: HaproxyConfig | null;
@@ -80,7 +83,7 @@ export async function buildReport(db: Database, options: ReportOptions): Promise
 
   // The window as data says it when it was left open.
   const since = scope.since ?? (analysis.summary.from ? toSql(Date.parse(analysis.summary.from)) : null);
-  const until = scope.until ?? (analysis.summary.to ? toSql(Date.parse(analysis.summary.to) + 1) : null);
+  const until = scope.until ?? (scope.since && options.now ? toSql(options.now.getTime()) : analysis.summary.to ? toSql(Date.parse(analysis.summary.to) + 1) : null);
 
   let comparison: Comparison | null = null;
   if (options.compare && since && until) {
@@ -94,8 +97,8 @@ export async function buildReport(db: Database, options: ReportOptions): Promise
     const names = [...new Set([...now.keys(), ...prev.keys()])].sort((x, y) => rank(x) - rank(y) || x.localeCompare(y));
     comparison = {
       mode: options.compare,
-      since: prevScope.since!,
-      until: prevScope.until!,
+      since: isoTime(prevScope.since)!,
+      until: isoTime(prevScope.until)!,
       figures: names.map((name) => {
         const c = now.get(name);
         const p = prev.get(name);
@@ -116,5 +119,5 @@ export async function buildReport(db: Database, options: ReportOptions): Promise
     backend: String(r['backend']), name: String(r['name']), ms: num(r['ms']), text: String(r['text']), where: String(r['where']),
   }));
   const thresholds = evaluateThresholds(options.thresholds, current);
-  return { window: { since, until }, analysis, comparison, series, bucketSeconds, timeouts, thresholds };
+  return { window: { since: isoTime(since), until: isoTime(until) }, analysis, comparison, series, bucketSeconds, timeouts, thresholds };
 }

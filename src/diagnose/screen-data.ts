@@ -2,7 +2,7 @@
  * What the screens show, as plain data: the analysis of the window, the rejected lines, rates and (live) the
  * ingest's progress. The screens get it through a ScreenSource, so tests can hand them a fixture.
  */
-import type { Analysis } from '../diagnose/analyze.js';
+import type { Accounting, Analysis } from '../diagnose/analyze.js';
 import type { QueryResult, Row } from '../store/database.js';
 
 /** The live ingest's progress (the follower's stats, structurally). */
@@ -15,6 +15,8 @@ export interface LiveStats {
   readonly heldMs?: number | null;
   readonly ended: boolean;
   readonly inputs: readonly { readonly path: string; readonly state: string; readonly message: string | null }[];
+  /** Where every line read so far went (lines read = sessions + events + rejects + blank + …), when the follower counts it. */
+  readonly accounting?: Accounting;
 }
 
 /** 5xx sessions of one cause per second, over equal spans of the scope (oldest first). */

@@ -149,6 +149,9 @@ async function ingestOne(pipeline: Pipeline, path: string, options: IngestOption
     const check = probe.compressed && resumed && resumed.offset !== null
       ? (tail: Uint8Array): boolean => {
         mismatch = !tailMatches(resumed, tail);
+        // The resume point's bytes are known only now: kept as the input's tail, so that a gzip read again with
+        // nothing new commits them unchanged (not an empty tail, which the next run would not match).
+        if (!mismatch) decision = { ...decision, start: { ...decision.start, tail: Uint8Array.from(tail) } };
         return !mismatch;
       }
       : undefined;

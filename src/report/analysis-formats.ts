@@ -3,7 +3,8 @@
  * (the stable contract). One map of formatters; logged strings go through displayText / escapeMarkdown.
  */
 import type { Analysis, Finding } from '../diagnose/analyze.js';
-import { displayText } from '../text/display-text.js';
+import { displayText, jsonForTerminal } from '../text/display-text.js';
+import { accountingText, scopeText } from './scope-text.js';
 
 export const ANALYSIS_FORMATS = ['text', 'markdown', 'json'] as const;
 export type AnalysisFormat = (typeof ANALYSIS_FORMATS)[number];
@@ -30,6 +31,8 @@ function text(a: Analysis): string {
   const s = a.summary;
   const out: string[] = [];
   out.push(`wsdiag: ${s.sessions} sessions (${s.upgrades} upgraded), ${s.events} events, ${s.rejects} rejected lines, from ${s.from ?? '-'} to ${s.to ?? '-'}`);
+  out.push(`scope: ${displayText(scopeText(a.scope, s.accounting))}`);
+  out.push(`lines: ${accountingText(s.accounting)}`);
   out.push('');
   if (a.findings.length === 0) out.push(noFindingText(a));
   for (const f of a.findings) {
@@ -60,7 +63,12 @@ function text(a: Analysis): string {
 
 function markdown(a: Analysis): string {
   const s = a.summary;
-  const out: string[] = ['# wsdiag analysis', '', `${s.sessions} sessions (${s.upgrades} upgraded), ${s.events} events, ${s.rejects} rejected lines; ${escapeMarkdown(s.from ?? '-')} – ${escapeMarkdown(s.to ?? '-')}`, '', '## Findings', ''];
+  const out: string[] = [
+    '# wsdiag analysis', '',
+    `${s.sessions} sessions (${s.upgrades} upgraded), ${s.events} events, ${s.rejects} rejected lines; ${escapeMarkdown(s.from ?? '-')} – ${escapeMarkdown(s.to ?? '-')}`, '',
+    `Scope: ${escapeMarkdown(scopeText(a.scope, s.accounting))}.  `, `Lines: ${escapeMarkdown(accountingText(s.accounting))}.`,
+    '', '## Findings', '',
+  ];
   if (a.findings.length === 0) out.push(noFindingText(a));
   for (const f of a.findings) out.push(`- **${f.severity}** ${escapeMarkdown(f.title)}  \n  ${escapeMarkdown(f.detail)}${f.advice ? `  \n  → ${escapeMarkdown(f.advice)}` : ''}`);
   if (a.errors.length) {
@@ -78,8 +86,16 @@ function markdown(a: Analysis): string {
   return out.join('\n') + '\n';
 }
 
-export const formatAnalysis: Record<AnalysisFormat, (a: Analysis) => string> = {
+/** Where the output goes: JSON written to a terminal has its logged text escaped (src/text/display-text.ts). */
+export interface AnalysisOutput {
+  readonly terminal: boolean;
+}
+
+export const formatAnalysis: Record<AnalysisFormat, (a: Analysis, output?: AnalysisOutput) => string> = {
   text,
   markdown,
-  json: (a) => JSON.stringify(a, null, 2) + '\n',
+  json: (a, output) => {
+    const json = JSON.stringify(a, null, 2) + '\n';
+    return output?.terminal ? jsonForTerminal(json) : json;
+  },
 };

@@ -6,6 +6,8 @@
 import type { Figure, ReportData } from '../diagnose/report-data.js';
 import { escapeMarkdown, noFindingText } from './analysis-formats.js';
 import { escapeHtml, jsonForHtml } from './escape-html.js';
+import { accountingText, scopeText } from './scope-text.js';
+import { jsonForTerminal } from '../text/display-text.js';
 import { durationHistogram, eventTimeline, horizontalBars, stackedBars } from './svg-charts.js';
 
 export const REPORT_FORMATS = ['markdown', 'html', 'json'] as const;
@@ -24,7 +26,10 @@ function delta(f: Figure): string {
 
 function markdown(r: ReportData): string {
   const a = r.analysis;
-  const out: string[] = [`# wsdiag report ${escapeMarkdown(r.window.since ?? '')} – ${escapeMarkdown(r.window.until ?? '')}`, ''];
+  const out: string[] = [
+    `# wsdiag report ${escapeMarkdown(r.window.since ?? '…')} – ${escapeMarkdown(r.window.until ?? '…')}`, '',
+    `Scope: ${escapeMarkdown(scopeText(a.scope, a.summary.accounting))}.  `, `Lines: ${escapeMarkdown(accountingText(a.summary.accounting))}.`, '',
+  ];
   const crossed = r.thresholds.filter((t) => t.crossed);
   if (crossed.length) {
     out.push('## Thresholds crossed', '');
@@ -75,7 +80,8 @@ function html(r: ReportData): string {
   const a = r.analysis;
   const e = escapeHtml;
   const parts: string[] = [];
-  parts.push(`<h1>WebSocket report</h1><p class="meta">${e(r.window.since ?? '')} – ${e(r.window.until ?? '')} · ${a.summary.sessions} sessions, ${a.summary.upgrades} upgraded, ${a.summary.events} events, ${a.summary.rejects} rejected lines</p>`);
+  parts.push(`<h1>WebSocket report</h1><p class="meta">${e(r.window.since ?? '…')} – ${e(r.window.until ?? '…')} · ${a.summary.sessions} sessions, ${a.summary.upgrades} upgraded, ${a.summary.events} events, ${a.summary.rejects} rejected lines</p>`);
+  parts.push(`<p class="meta">Scope: ${e(scopeText(a.scope, a.summary.accounting))}.<br>Lines: ${e(accountingText(a.summary.accounting))}.</p>`);
   const crossed = r.thresholds.filter((t) => t.crossed);
   if (crossed.length) parts.push(`<div class="crossed"><b>Thresholds crossed</b><ul>${crossed.map((t) => `<li><code>${e(t.threshold)}</code>: ${e(t.shown)}</li>`).join('')}</ul></div>`);
   parts.push('<h2>Findings</h2>');
@@ -132,8 +138,16 @@ ${data}
 `;
 }
 
-export const formatReport: Record<ReportFormat, (r: ReportData) => string> = {
+/** Where the report goes: JSON written to a terminal has its logged text escaped (src/text/display-text.ts). */
+export interface ReportOutput {
+  readonly terminal: boolean;
+}
+
+export const formatReport: Record<ReportFormat, (r: ReportData, output?: ReportOutput) => string> = {
   markdown,
   html,
-  json: (r) => JSON.stringify({ ...r.analysis, window: r.window, comparison: r.comparison, thresholds: r.thresholds }, null, 2) + '\n',
+  json: (r, output) => {
+    const json = JSON.stringify({ ...r.analysis, window: r.window, comparison: r.comparison, thresholds: r.thresholds }, null, 2) + '\n';
+    return output?.terminal ? jsonForTerminal(json) : json;
+  },
 };

@@ -1,9 +1,16 @@
 /** Query results as text: one map of formatters, no branching on the format elsewhere. */
 import type { QueryResult, SqlValue } from '../store/database.js';
-import { displayText } from '../text/display-text.js';
+import { displayText, jsonForTerminal } from '../text/display-text.js';
 
 export const ROW_FORMATS = ['table', 'json', 'jsonl', 'csv'] as const;
 export type RowFormat = (typeof ROW_FORMATS)[number];
+
+/** Where the rows go: a terminal gets logged text escaped (as the table does); a pipe or file gets it exact. */
+export interface RowOutput {
+  readonly terminal: boolean;
+}
+
+const EXACT: RowOutput = { terminal: false };
 
 /** A cell as text: nested values (lists, structs) as JSON. */
 function cellText(value: SqlValue): string {
@@ -11,13 +18,26 @@ function cellText(value: SqlValue): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-function csvCell(value: SqlValue): string {
+/**
+ * What a spreadsheet would evaluate as a formula (CSV injection): a leading `=`, `+`, `@`, tab or CR, or `-`
+ * followed by a digit or `(` (`-1+1`, `-(…)`). Only those get a `'` in front; anything else, such as HAProxy's
+ * termination states `----` and `--NI`, is written exactly as stored.
+ */
+const FORMULA = /^(?:[=+@\t\r]|-[\d(])/;
+
+function csvCell(value: SqlValue, output: RowOutput): string {
   if (value === null) return '';
-  const text = cellText(value);
-  // A leading = + - @ makes spreadsheets evaluate the cell; quote it (CSV injection).
-  const guarded = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  const raw = cellText(value);
+  const text = output.terminal ? displayText(raw) : raw;
+  const guarded = FORMULA.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(guarded) || guarded !== text ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
+
+/** JSON for a terminal: what JSON.stringify leaves raw and a terminal would act on (DEL, C1, bidi controls) as \u escapes; the same data once parsed. */
+const jsonText = (value: unknown, output: RowOutput, indent?: number): string => {
+  const json = JSON.stringify(value, null, indent);
+  return output.terminal ? jsonForTerminal(json) : json;
+};
 
 function table(result: QueryResult): string {
   const cols = result.columns;
@@ -30,18 +50,21 @@ function table(result: QueryResult): string {
   return out.join('\n') + '\n';
 }
 
+const jsonl = (result: QueryResult, output: RowOutput): string => result.rows.map((r) => jsonText(r, output)).join('\n') + (result.rows.length ? '\n' : '');
+const csvLine = (cells: readonly SqlValue[], output: RowOutput): string => cells.map((c) => csvCell(c, output)).join(',') + '\n';
+
 /** Formats that can be written batch by batch (header first for csv). */
-export const STREAMING_ROWS: Partial<Record<RowFormat, { head: (columns: readonly string[]) => string; rows: (result: QueryResult) => string }>> = {
-  jsonl: { head: () => '', rows: (result) => result.rows.map((r) => JSON.stringify(r)).join('\n') + (result.rows.length ? '\n' : '') },
+export const STREAMING_ROWS: Partial<Record<RowFormat, { head: (columns: readonly string[], output?: RowOutput) => string; rows: (result: QueryResult, output?: RowOutput) => string }>> = {
+  jsonl: { head: () => '', rows: (result, output = EXACT) => jsonl(result, output) },
   csv: {
-    head: (columns) => columns.map((c) => csvCell(c)).join(',') + '\n',
-    rows: (result) => result.rows.map((r) => result.columns.map((c) => csvCell(r[c] ?? null)).join(',') + '\n').join(''),
+    head: (columns, output = EXACT) => csvLine(columns, output),
+    rows: (result, output = EXACT) => result.rows.map((r) => csvLine(result.columns.map((c) => r[c] ?? null), output)).join(''),
   },
 };
 
-export const formatRows: Record<RowFormat, (result: QueryResult) => string> = {
+export const formatRows: Record<RowFormat, (result: QueryResult, output?: RowOutput) => string> = {
   table,
-  json: (result) => JSON.stringify(result.rows, null, 2) + '\n',
-  jsonl: (result) => result.rows.map((r) => JSON.stringify(r)).join('\n') + (result.rows.length ? '\n' : ''),
-  csv: (result) => [result.columns.map((c) => csvCell(c)).join(','), ...result.rows.map((r) => result.columns.map((c) => csvCell(r[c] ?? null)).join(','))].join('\n') + '\n',
+  json: (result, output = EXACT) => jsonText(result.rows, output, 2) + '\n',
+  jsonl: (result, output = EXACT) => jsonl(result, output),
+  csv: (result, output = EXACT) => csvLine(result.columns, output) + result.rows.map((r) => csvLine(result.columns.map((c) => r[c] ?? null), output)).join(''),
 };

@@ -6,6 +6,7 @@ import {
   DuckDBInstance, DuckDBListValue, DuckDBMapValue, DuckDBStructValue, DuckDBArrayValue, DuckDBTimestampValue,
   type DuckDBConnection, type DuckDBValue,
 } from '@duckdb/node-api';
+import { existsSync } from 'node:fs';
 import { CONFIG_SCHEMA_SQL, schemaSql } from './schema.js';
 import { StoreError, storeFailure } from './store-failure.js';
 
@@ -88,6 +89,11 @@ export interface DatabaseOptions {
   readonly compressInMemory?: boolean;
   /** DuckDB's threads (default: one per core). */
   readonly threads?: number;
+  /**
+   * Open an existing database file read-only (`wsdiag query` without --write): nothing can change it, not even
+   * the schema, so an older file is read as it was written.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** The attached in-memory database of DatabaseOptions.compressInMemory; every connection uses it. */
@@ -95,6 +101,8 @@ const COMPRESSED_CATALOG = 'wsdiag';
 
 export async function openDatabase(path: string | null, options: DatabaseOptions = {}): Promise<Database> {
   const location = path ?? IN_MEMORY_PATH;
+  const readOnly = path !== null && options.readOnly === true;
+  if (readOnly && !existsSync(path)) throw new StoreError(`cannot open database ${path}: no such file`);
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(location, {
@@ -109,6 +117,7 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
       // Bulk appends write each row group as it fills instead of buffering five.
       write_buffer_row_group_count: '1',
       ...(options.threads ? { threads: String(options.threads) } : {}),
+      ...(readOnly ? { access_mode: 'READ_ONLY' } : {}),
     });
   } catch (error) {
     throw storeFailure(error, location) ?? new StoreError(`cannot open database ${location}: ${(error as Error).message.split('\n')[0]}`);
@@ -120,13 +129,22 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
     await connection.run(`ATTACH ':memory:' AS ${catalog} (COMPRESS)`);
     await connection.run(`USE ${catalog}`);
   }
-  try {
-    await connection.run(schemaSql(path !== null));
-    await connection.run(CONFIG_SCHEMA_SQL);
-  } catch (error) {
-    connection.closeSync();
-    instance.closeSync();
-    throw storeFailure(error, location) ?? error;
+  if (readOnly) {
+    const tables = await connection.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'session_rows' AND NOT temporary");
+    if (Number(tables.getRows()[0]?.[0] ?? 0) === 0) {
+      connection.closeSync();
+      instance.closeSync();
+      throw new StoreError(`${path} is not a wsdiag database (no session_rows table)`, 'not-a-database');
+    }
+  } else {
+    try {
+      await connection.run(schemaSql(path !== null));
+      await connection.run(CONFIG_SCHEMA_SQL);
+    } catch (error) {
+      connection.closeSync();
+      instance.closeSync();
+      throw storeFailure(error, location) ?? error;
+    }
   }
   return handle(instance, connection, location, catalog, memory, true);
 }

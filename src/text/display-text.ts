@@ -18,3 +18,15 @@ export function displayText(value: unknown): string {
   const text = typeof value === 'string' ? value : String(value);
   return text.replace(UNSAFE, escapeChar);
 }
+
+/**
+ * JSON text for a terminal. JSON.stringify already writes C0 controls as \u escapes; DEL, the C1 controls (U+009B
+ * is CSI to some terminals) and the bidi controls it leaves raw become \u escapes too. Parsed, it is the same data.
+ * (They occur only inside strings: JSON's own syntax is ASCII.)
+ */
+// eslint-disable-next-line no-control-regex
+const JSON_UNSAFE = /[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]/g;
+
+export function jsonForTerminal(json: string): string {
+  return json.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

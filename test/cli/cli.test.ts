@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { promisify } from 'node:util';
-import { ROOT, wsdiag } from '../helpers/run-cli.js';
+import { ROOT, wsdiagInProcess as wsdiag, wsdiag as wsdiagProcess } from '../helpers/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wsdiag-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The real CLI as a user runs it, not a TTY: stdout/stderr/exit code. */
+/** The CLI as a user runs it, not a TTY: stdout/stderr/exit code (in-process; the spawned bin where it matters). */
 
 const LOG = join(dir, 'h.log');
 writeFileSync(
@@ -24,38 +24,44 @@ describe('wsdiag CLI', () => {
   it('runs as the package\'s bin, the file npx runs (built by npm install: executable, with a node shebang)', async () => {
     const bin = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['wsdiag']!;
     const { stdout } = await promisify(execFile)(join(ROOT, bin), ['--help'], { cwd: ROOT });
-    expect(stdout).toMatch(/^usage: wsdiag COMMAND/m);
+    expect(stdout).toMatch(/^usage: wsdiag COMMAND/im);
   });
 
-  it('prints help for the tool and for every command', async () => {
-    const main = await wsdiag('--help');
-    expect(main.code).toBe(0);
-    expect(main.stdout).toMatch(/ingest/);
-    for (const command of ['ingest', 'query']) {
-      const help = await wsdiag(command, '--help');
-      expect(help.code, command).toBe(0);
-      expect(help.stdout).toMatch(new RegExp(`usage: wsdiag ${command}`));
-    }
-  });
-
-  it('exits 1 on usage errors, with one line and no stack trace', async () => {
+  it('exits 1 on usage errors: what is wrong in one line, then the usage line, and no stack trace', async () => {
     for (const args of [['nope'], ['ingest'], ['ingest', LOG, '--bogus'], ['query'], ['ingest', LOG, '--tz', 'Mars/Base']]) {
       const r = await wsdiag(...args);
       expect(r.code, args.join(' ')).toBe(1);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines[0], args.join(' ')).toMatch(/^wsdiag( \w+)?: /);
+      expect(lines[1], args.join(' ')).toMatch(/^usage: wsdiag /);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
   });
 
+  it('exits 1 from the spawned bin too, and prints the help with --help', async () => {
+    const bad = await wsdiagProcess('ingest', LOG, '--bogus');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^wsdiag ingest: unknown option '--bogus'\nusage: wsdiag ingest /);
+    const help = await wsdiagProcess('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: wsdiag COMMAND/);
+  });
+
   it.each([
     ['a directory as input', ['ingest', '/tmp'], /is a directory/],
-    ['a database in a missing folder', ['ingest', 'samples/ws-tcplog.log', '--db', '/nonexistent/dir/x.duckdb'], /cannot open database/],
     ['a report written onto a directory', ['report', 'samples/ws-tcplog.log', '--out', '/tmp'], /cannot write \/tmp/],
     ['a missing configuration', ['analyze', 'samples/ws-tcplog.log', '--config', '/nonexistent.cfg'], /nonexistent\.cfg: no such file/],
   ])('exits 2 on %s, in one line', async (_, args, message) => {
     const r = await wsdiag(...args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+  });
+
+  it('exits 4 when the database cannot be opened, in one line', async () => {
+    const r = await wsdiag('ingest', 'samples/ws-tcplog.log', '--db', '/nonexistent/dir/x.duckdb');
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^wsdiag ingest: [^\n]*\/nonexistent\/dir\/x\.duckdb[^\n]*\n$/);
     expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
   });
 
@@ -84,9 +90,10 @@ describe('wsdiag CLI', () => {
     const csv = (await wsdiag(...args, '--format', 'csv')).stdout.trim().split('\n');
     expect(json).toHaveLength(45);
     expect(jsonl).toEqual(json);
-    expect(csv[0]).toBe('ts,client_ip,client_port,frontend,backend,server,status,termination,tt_ms,upgraded,cause');
+    expect(csv[0]).toBe('ts,client_ip,client_port,frontend,backend,server,status,termination,tt_ms,upgraded,cause,method,uri,http_version');
     expect(csv).toHaveLength(46);
-    expect(Object.keys(json[0]!)).toEqual(['ts', 'client_ip', 'client_port', 'frontend', 'backend', 'server', 'status', 'termination', 'tt_ms', 'upgraded', 'cause']);
+    expect(Object.keys(json[0]!)).toEqual(['ts', 'client_ip', 'client_port', 'frontend', 'backend', 'server', 'status', 'termination', 'tt_ms', 'upgraded', 'cause', 'method', 'uri', 'http_version']);
+    expect(json.find((r) => r['status'] === 101)).toMatchObject({ method: 'GET', http_version: 'HTTP/1.1', uri: expect.stringMatching(/^\//) });
   });
 
   it('never lets logged escape sequences reach the terminal', async () => {

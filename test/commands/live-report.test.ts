@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFindingDiff, summaryLine } from '../../src/commands/live-report.js';
-import { parseDuration } from '../../src/commands/live.js';
+import { durationArg } from '../../src/commands/time-args.js';
 import { DATA, EVIL } from '../ui/fixture.js';
 
 describe('live reports', () => {
@@ -43,11 +43,12 @@ describe('live reports', () => {
     expect(grown).toEqual([expect.objectContaining({ event: 'changed', id: chat1.id })]);
   });
 
-  it.each([['15m', 900_000], ['30s', 30_000], ['1h', 3_600_000], ['250ms', 250]])('parses %s', (text, ms) => {
-    expect(parseDuration(text, '--window')).toBe(ms);
+  it.each([['15m', 900_000], ['30s', 30_000], ['1h', 3_600_000], ['250ms', 250], ['1.5h', 5_400_000], ['1w', 604_800_000]])('parses %s', (text, ms) => {
+    expect(durationArg(text, '--window')).toBe(ms);
   });
 
-  it('rejects a bad duration', () => {
-    expect(() => parseDuration('soon', '--window')).toThrow(/--window/);
+  it('rejects a bad duration, and a number without a unit', () => {
+    expect(() => durationArg('soon', '--window')).toThrow(/--window/);
+    expect(() => durationArg('15', '--window')).toThrow(/--window takes a duration/);
   });
 });

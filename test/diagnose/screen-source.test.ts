@@ -14,7 +14,7 @@ let data: ScreenData;
 
 beforeAll(async () => {
   db = await openDatabase(null);
-  await ingestInputs(db, SAMPLES, { timeZone: 'UTC' });
+  await ingestInputs(db, SAMPLES, { timeZone: 'UTC', parseOn: 'main' });
   source = createScreenSource(db, { config: null, windowMs: null });
   data = await source.load();
 });

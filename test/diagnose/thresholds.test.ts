@@ -41,3 +41,27 @@ describe('thresholds', () => {
     expect(() => parseThreshold(text)).toThrow(ThresholdError);
   });
 });
+
+describe('threshold values and durations', () => {
+  const named: ThresholdFacts = { ...facts, counts: [{ status: 502, cause: 'server.hangup', backend: 'be "x", (y)\\z', server: 'a', count: 4 }, { status: 200, cause: 'ok', backend: 'be "x", (y)\\z', server: 'a', count: 4 }] };
+
+  it('takes a quoted value holding quotes, commas, parentheses and backslashes (\\" and \\\\)', () => {
+    const [result] = evaluateThresholds([parseThreshold('rate(502, backend = "be \\"x\\", (y)\\\\z") > 10%')], named);
+    expect(result).toMatchObject({ value: 0.5, crossed: true });
+  });
+
+  it.each([
+    ['tunnels.p99(be_ws) >= 30s', 30_000],
+    ['tunnels.p99(be_ws) >= 0.5m', 30_000],
+    ['tunnels.p99(be_ws) >= 1.5h', 5_400_000],
+    ['tunnels.p99(be_ws) >= 500ms', 500],
+    ['tunnels.p99(be_ws) >= 500', 500],
+    ['tunnels.max("be_ws") >= 1w', 604_800_000],
+  ])('reads the duration of %s in the one grammar', (text, ms) => {
+    expect(parseThreshold(text).value).toBe(ms);
+  });
+
+  it.each(['rate(backend = "unclosed) > 1%', 'rate(502, backend = "a\\b") > 1%', 'rejects > 5s', 'tunnels.p99(be_ws) > 5parsecs'])('refuses %s', (text) => {
+    expect(() => parseThreshold(text)).toThrow(ThresholdError);
+  });
+});

@@ -3,10 +3,10 @@
  * fail on purpose, timeouts scaled to seconds), then check the cause wsdiag gives every client connection
  * and the findings an operator must see. CI installs haproxy; without it this suite fails rather than skips.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/diagnose/analyze.js';
 import { readConfig } from '../../src/config/read-config.js';
 import { ALL_SCENARIOS, haproxyAvailable, runScenario, type ScenarioResult } from './lab/index.js';
@@ -15,11 +15,22 @@ import { skipWithout } from '../helpers/tools.js';
 
 const SCENARIOS = ['ws-httplog', 'ws-intervals', 'ws-incidents', 'ws-tcplog', 'ws-clf', 'ws-custom', 'ws-httpslog', 'events'] as const;
 
-async function run(name: string): Promise<ScenarioResult & { logPath: string }> {
+const dir = mkdtempSync(join(tmpdir(), 'wsdiag-e2e-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Each scenario runs once per file (HAProxy and its backends take seconds); the tests that read it share the run. */
+const runs = new Map<string, Promise<ScenarioResult & { logPath: string }>>();
+function run(name: string): Promise<ScenarioResult & { logPath: string }> {
+  let result = runs.get(name);
+  if (!result) runs.set(name, (result = runOnce(name)));
+  return result;
+}
+
+async function runOnce(name: string): Promise<ScenarioResult & { logPath: string }> {
   const factory = (ALL_SCENARIOS as Record<string, (() => Parameters<typeof runScenario>[0]) | undefined>)[name];
   if (!factory) throw new Error(`no lab scenario ${name}`);
   const result = await runScenario(factory());
-  const logPath = join(mkdtempSync(join(tmpdir(), `wsdiag-e2e-${name}-`)), 'haproxy.log');
+  const logPath = join(dir, `${name}.log`);
   writeFileSync(logPath, result.lines.join('\n') + '\n');
   return { ...result, logPath };
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Truth } from './lab/ws-client.js';
 import { loadLog, observe } from './truth.js';
 
@@ -19,19 +19,21 @@ async function load(name: string) {
 
 describe.each(samples)('%s', (name) => {
   const truth: Truth[] = JSON.parse(readFileSync(`${SAMPLES}${name.replace(/\.log$/, '.truth.json')}`, 'utf8'));
+  // One load per sample: the checks below only read it.
+  let loaded: Awaited<ReturnType<typeof load>>;
+  beforeAll(async () => {
+    loaded = await load(name);
+  });
+  afterAll(() => loaded?.db.close());
 
   it('accounts for every line and rejects none', async () => {
-    const { db, report } = await load(name);
-    const t = report.totals;
+    const t = loaded.report.totals;
     expect(t.sessions + t.events + t.rejects + t.blank).toBe(t.linesRead);
-    expect((await db.query('SELECT line_no, detail FROM rejects')).rows).toEqual([]);
-    db.close();
+    expect((await loaded.db.query('SELECT line_no, detail FROM rejects')).rows).toEqual([]);
   });
 
   it.each(truth.map((t) => [`${t.scenario} (port ${t.clientPort})`, t] as const))('%s', async (_, t) => {
-    const { db } = await load(name);
-    const { expected, actual } = await observe(db, t);
-    db.close();
+    const { expected, actual } = await observe(loaded.db, t);
     expect(actual).toEqual(Array.isArray(actual) ? [expected] : expected);
   });
 });

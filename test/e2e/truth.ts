@@ -25,6 +25,9 @@ export async function loadLog(logPath: string, cfgText: string | null, cfgName: 
   // The same configuration-driven parsing as the CLI's --config.
   const report = await ingestInputs(db, [logPath], { timeZone, logFormats: configLogFormats(config), frontendFormats: configFrontendFormats(config) });
   await prepareDiagnoses(db);
+  // Every session's cause evaluated once: observe() looks up one client port at a time.
+  await db.run(`CREATE TEMP TABLE observed_sessions AS
+    SELECT client_port, client_ip, status, coalesce(termination, '') AS termination, cause, backend, logasap FROM session_causes(NULL, NULL, NULL)`);
   return { db, report };
 }
 
@@ -42,7 +45,7 @@ export async function observe(db: Database, t: Truth): Promise<Observed> {
   }
   // A format without a termination state (%tsc) logs none: '' stands for it in the truth.
   const { rows: byPort } = await db.query(
-    `SELECT status, coalesce(termination, '') AS termination, cause, backend, logasap FROM session_causes(NULL, NULL, NULL)
+    `SELECT status, termination, cause, backend, logasap FROM observed_sessions
      WHERE client_port = $port AND ($ip IS NULL OR client_ip = $ip)`,
     { port: t.clientPort, ip: t.clientIp ?? null },
   );

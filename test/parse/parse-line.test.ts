@@ -86,12 +86,21 @@ describe('hostile lines (ReDoS)', () => {
     (n: number) => `<134>1 2026-11-22T03:37:05Z h p 1 - [${'x="\\]'.repeat(n / 5)} msg`,
   ];
 
+  /**
+   * CPU time per byte, the least of three measurements: CPU time does not count the time this process waited for a
+   * core on a busy machine, and the minimum drops a measurement disturbed anyway (a GC, a cold cache).
+   */
   function perByte(line: string): number {
     const parser = createLineParser({ timeZone: 'UTC' });
     const rounds = Math.max(1, Math.floor(2_000_000 / line.length));
-    const t0 = performance.now();
-    for (let i = 0; i < rounds; i++) parser.parse(line);
-    return (performance.now() - t0) / (rounds * line.length);
+    let best = Infinity;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = process.cpuUsage();
+      for (let i = 0; i < rounds; i++) parser.parse(line);
+      const used = process.cpuUsage(before);
+      best = Math.min(best, (used.user + used.system) / (rounds * line.length));
+    }
+    return best;
   }
 
   it.each(shapes.map((s, i) => [i, s] as const))('shape %i: time per byte does not grow with the line (1 KB, 64 KB, 1 MB)', (_, shape) => {
@@ -100,7 +109,7 @@ describe('hostile lines (ReDoS)', () => {
     perByte(shape(64 * 1024));
     // Linear parsing keeps the cost per byte flat; quadratic backtracking would multiply it by ~1000 here.
     // The bound is loose on purpose: it catches super-linear growth, not a slow machine.
-    expect(large).toBeLessThan(Math.max(small, 1e-6) * 20);
+    expect(large).toBeLessThan(Math.max(small, 1e-3) * 20);
   });
 });
 

@@ -6,7 +6,11 @@ export const EVIL = '/ws\u001b]0;pwned\u0007\u001b[2J';
 const evilLine = `127.0.0.1:36252 [22/Nov/2026:04:41:38.629] fe_ws be_ws/ws1 0/0/-1/-1/3004 503 217 - - sC-- 2/1/0/0/2 0/0 "GET ${EVIL} HTTP/1.1"`;
 
 export const ANALYSIS: Analysis = {
-  summary: { lines: 120, sessions: 100, events: 2, rejects: 1, upgrades: 60, from: '2026-11-22T04:41:38.400Z', to: '2026-11-22T04:51:38.400Z' },
+  scope: { database: null, only_inputs: false, inputs: ['haproxy.log'], since: null, until: null, backend: null },
+  summary: {
+    lines: 120, sessions: 100, events: 2, rejects: 1, upgrades: 60, from: '2026-11-22T04:41:38.400Z', to: '2026-11-22T04:51:38.400Z',
+    accounting: { lines_read: 130, sessions: 100, events: 2, rejects: 1, blank: 17, already_ingested: 10, rolled_back: 0, ingests: 2 },
+  },
   errors: [
     { status: 503, cause: 'no-server', confidence: 'flags', backend: 'be_hc', server: '<NOSRV>', count: 7, first: '2026-11-22T04:41:38.401Z', last: '2026-11-22T04:41:39.401Z', terminations: ['SC--'], evidence: [evilLine], down_events_nearby: 0, down_events: [], advice: 'Bring a server up.' },
     { status: 504, cause: 'timeout.upgrade', confidence: 'flags', backend: 'be_slow', server: 'sa1', count: 2, first: null, last: null, terminations: ['sH--'], evidence: [], down_events_nearby: 0, down_events: [], advice: 'The server never answered the 101.' },

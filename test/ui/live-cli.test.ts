@@ -30,14 +30,13 @@ describe('wsdiag live (not a terminal)', () => {
     expect(stdout).not.toContain('\u001b');
   }, 60_000);
 
+  // A pending interval timer held the process open until it fired (here: an hour): the test's timeout, far
+  // shorter than the hour and far longer than the run, is what fails it then.
   it('exits as soon as its input ends, however long the interval between summaries', async () => {
-    const started = Date.now();
     const { code, stdout } = await runLive(['--format', 'text', '--interval', '1h'], 'samples/ws-httplog.log');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^wsdiag: 45 sessions/m);
-    // A pending interval timer held the process open until it fired (here: an hour).
-    expect(Date.now() - started).toBeLessThan(30_000);
-  }, 60_000);
+  }, 120_000);
 
   it('--format jsonl prints findings as NDJSON and an end record', async () => {
     const { code, stdout } = await runLive(['--format', 'jsonl'], 'samples/ws-httplog.log');

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { formatDuration, formatRate, safe } from '../format.js';
 import type { ScreenData } from '../../diagnose/screen-data.js';
 import { useTheme } from '../theme.js';
+import { accountingShort } from '../../report/scope-text.js';
 
 export interface StatusLineProps {
   readonly title: string;
@@ -17,7 +18,11 @@ export function StatusLine({ title, data, paused, error }: StatusLineProps) {
   const parts = [title];
   // First, so that a narrow terminal still shows it: the screens cover less than the window asked for.
   if (live?.heldMs != null) parts.push(`only the last ${formatDuration(live.heldMs)} held (row budget)`);
-  if (s) parts.push(`${s.sessions} sessions`, `${s.from ?? '-'} … ${s.to ?? '-'}`);
+  if (s) parts.push(`${s.sessions} sessions`);
+  // The accounting, so that the figures can be reconciled: the live follower's as it reads, else the stored runs'.
+  const accounting = live ? live.accounting : s?.accounting;
+  if (accounting) parts.push(accountingShort(accounting));
+  if (s) parts.push(`${s.from ?? '-'} … ${s.to ?? '-'}`);
   if (live) {
     parts.push(`${formatRate(live.linesPerSecond)} lines/s`, `lag ${formatDuration(live.lagMs)}`);
     if (live.ended) parts.push('input ended');

@@ -320,6 +320,11 @@ export interface LabContext {
   cli(command: string): Promise<string>;
   dir: string;
   sleep(ms: number): Promise<void>;
+  /**
+   * Resolves once `predicate` holds (polled every 10 ms), e.g. a backend has answered the upgrades of the tunnels
+   * a step is about to break. Bounded only by the scenario's cap: no deadline of its own that a busy machine misses.
+   */
+  until(predicate: () => boolean): Promise<void>;
   /** Free-form note recorded in the result (e.g. "killed s1 at 3200 ms"). */
   note(text: string): void;
 }
@@ -367,6 +372,8 @@ export interface ScenarioResult {
 export async function runScenario(sc: ScenarioConfig): Promise<ScenarioResult> {
   const t0 = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `wsdiag-lab-${sc.name}-`));
+  /** Set once the run is over, so that a pending lab.until stops polling. */
+  let ended = false;
   const servers: Record<string, Backend> = {};
   const srv: Record<string, number> = {};
   const fe: Record<string, number> = {};
@@ -447,6 +454,12 @@ export async function runScenario(sc: ScenarioConfig): Promise<ScenarioResult> {
       },
       dir,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      until: async (predicate) => {
+        while (!predicate()) {
+          if (ended) throw new Error(`scenario ${sc.name} ended while waiting`);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      },
       note: (text) => {
         notes.push({ t: Date.now() - t0, line: text });
       },
@@ -477,6 +490,7 @@ export async function runScenario(sc: ScenarioConfig): Promise<ScenarioResult> {
       dir,
     };
   } finally {
+    ended = true;
     if (haproxy) await haproxy.stop('term', 2000).catch(() => undefined);
     for (const b of Object.values(servers)) await b.kill().catch(() => undefined);
     if (!sc.keepDir) fs.rmSync(dir, { recursive: true, force: true });

@@ -238,8 +238,10 @@ async function driveHttplog(lab: LabContext): Promise<void> {
     // a client that dropped its cookie gets a fresh one
     await c({ scenario: 'cookie.drop', backend: 'be_cookie', path: '/cookie', messages: ['e'], expected: exp(101, '--NI', 'ok') });
     // a long tunnel on s1 that will be killed under it
+    const upgradedOnCk1 = lab.servers.ck1!.stats.upgrades;
     const longOnS1 = c({ scenario: 'cookie.killed-mid-tunnel', backend: 'be_cookie', path: '/cookie/long', cookie: s1, end: 'wait', maxMs: 4000, expected: exp(101, 'SDVN', 'server.abort') });
-    await lab.sleep(300);
+    // Killed once its tunnel is open (ck1 answered the upgrade), however long that takes.
+    await lab.until(() => lab.servers.ck1!.stats.upgrades > upgradedOnCk1);
     await lab.killServer('ck1', 'rst');
     // immediately: ck1 not yet marked DOWN -> connect refused, retries, redispatch to ck2
     await c({ scenario: 'cookie.redispatch', backend: 'be_cookie', path: '/cookie', cookie: s1, messages: ['f'], expected: exp(101, '--DI', 'ok') });
@@ -256,10 +258,11 @@ async function driveHttplog(lab: LabContext): Promise<void> {
     void first;
     const victim = (lab.servers.src1?.stats.upgrades ?? 0) > 0 ? 'src1' : 'src2';
     lab.note(`balance source sends 127.0.0.1 to ${victim}`);
+    const upgradedOnVictim = lab.servers[victim]!.stats.upgrades;
     const longs = [0, 1].map(() =>
       c({ scenario: 'src.killed-mid-tunnel', backend: 'be_src', path: '/src/long', end: 'wait', maxMs: 4000, expected: exp(101, 'SD--', 'server.abort') }),
     );
-    await lab.sleep(400);
+    await lab.until(() => lab.servers[victim]!.stats.upgrades >= upgradedOnVictim + 2);
     await lab.killServer(victim, 'rst');
     // no health check on be_src: every new client retries the dead server, then is redispatched
     await c({ scenario: 'src.redispatch', backend: 'be_src', path: '/src', messages: ['b'], expected: exp(101, '----', 'ok') });
@@ -848,6 +851,7 @@ async function driveEvents(lab: LabContext): Promise<void> {
   h.signal('SIGTTIN');
   await lab.sleep(200);
   // a tunnel that is still open at soft stop -> hard-stop-after 1s kills it
+  const upgradedOnFlap = Object.entries(lab.servers).filter(([name]) => name.startsWith('flap')).reduce((n, [, b]) => n + b.stats.upgrades, 0);
   const open = lab.client({
     scenario: 'ws.killed-by-hard-stop',
     backend: 'be_flap',
@@ -856,7 +860,8 @@ async function driveEvents(lab: LabContext): Promise<void> {
     maxMs: 5000,
     expected: exp(101, 'K---', 'proxy.killed'),
   });
-  await lab.sleep(300);
+  // Soft stop once the tunnel is open (a flap server answered its upgrade).
+  await lab.until(() => Object.entries(lab.servers).filter(([name]) => name.startsWith('flap')).reduce((n, [, b]) => n + b.stats.upgrades, 0) > upgradedOnFlap);
   h.signal('SIGUSR1');
   await open;
   await h.exited;
@@ -956,11 +961,13 @@ backend be_queue
 
 async function driveIncidents(lab: LabContext): Promise<void> {
   const c = lab.client;
+  const upgradedOnMass = lab.servers.mass!.stats.upgrades;
   const tunnels = Array.from({ length: 12 }, () =>
     c({ scenario: 'mass.killed', backend: 'be_mass', path: '/mass/feed', end: 'wait', maxMs: 4000, expected: exp(101, 'SD--', 'server.abort') }));
   const queued = Array.from({ length: 3 }, () =>
     c({ scenario: 'queue.waits', backend: 'be_queue', path: '/queue', messages: ['x'], holdMs: 300, expected: exp(101, '----', 'ok') }));
-  await lab.sleep(500);
+  // The mass disconnect breaks 12 open tunnels: killed once m1 answered all 12 upgrades.
+  await lab.until(() => lab.servers.mass!.stats.upgrades >= upgradedOnMass + 12);
   await lab.killServer('mass', 'rst');
   for (let i = 0; i < 25; i++) {
     await c({ scenario: 'storm.reconnect', backend: 'be_ws', path: '/ws/chat', messages: ['hi'], expected: exp(101, '----', 'ok') });
