@@ -93,7 +93,7 @@ export const liveCommand: CommandSpec = {
       if (keyboard && io.stdout) {
         const { runScreens } = await import('../ui/run-screens.js');
         try {
-          await runScreens({ source, title: `live · window ${values['window'] ?? '15m'}`, color: !io.noColor, stdin: keyboard, stdout: io.stdout });
+          await runScreens({ source, title: `live · window ${values['window'] ?? '15m'}`, color: !io.noColor, ...(args.tz ? { timeZone: args.tz } : {}), stdin: keyboard, stdout: io.stdout });
         } finally {
           if (ownKeyboard) keyboard.destroy();
           follower.stop();

@@ -15,6 +15,10 @@ export interface Finding {
   title: string;
   detail: string;
   advice: string;
+  /** What found it: the cause of an error group, or the diagnosis (disconnect, sticky, mass-disconnect…). */
+  kind: string;
+  backend: string | null;
+  server: string | null;
 }
 
 export interface ErrorGroup {
@@ -185,6 +189,7 @@ export function buildFindings(a: Analysis): Finding[] {
   const findings: Finding[] = [];
   for (const hc of a.details['health-check-101'] ?? []) {
     findings.push({
+      kind: 'health-check-101', backend: str(hc['backend']), server: str(hc['server']),
       severity: 'critical',
       title: `Health check of ${hc['backend']}/${hc['server']} gets 101 from a WebSocket endpoint`,
       detail: `Server ${hc['backend']}/${hc['server']} went DOWN (${hc['reason']}, code 101 "${hc['info']}") ${hc['events']} time(s) from ${hc['first'] ?? 'an unlogged time'}; ${hc['no_server_503']} request(s) got 503 with no server available.`,
@@ -197,6 +202,7 @@ export function buildFindings(a: Analysis): Finding[] {
     const severity: Severity = (e.status !== null && e.status >= 500) || e.cause === 'server.abort' ? 'critical'
       : e.cause === 'client.abort' || e.cause === 'logged-early' ? 'info' : 'warning';
     findings.push({
+      kind: e.cause, backend: e.backend, server: e.server,
       severity,
       title: `${e.count} × ${e.status ?? '-'} ${info.title} on ${where}`,
       detail: `${e.count} session(s) with cause ${e.cause} (termination ${e.terminations.join(', ')}) from ${e.first} to ${e.last}.` +
@@ -207,6 +213,7 @@ export function buildFindings(a: Analysis): Finding[] {
   }
   for (const d of a.disconnects) {
     findings.push({
+      kind: 'disconnect', backend: d.backend, server: null,
       severity: d.share >= 0.3 ? 'critical' : 'warning',
       title: `${d.count} tunnels of ${d.backend} end after ${formatMs(d.interval_ms)} (${Math.round(d.share * 100)} %)`,
       detail: d.timeout
@@ -219,6 +226,7 @@ export function buildFindings(a: Analysis): Finding[] {
     if (s.misses === 0) continue;
     const reasons = Object.entries(s.reasons).filter(([, n]) => n > 0).map(([k, n]) => `${k.replace(/_/g, ' ')} ${n}`).join(', ');
     findings.push({
+      kind: 'sticky', backend: s.backend, server: null,
       severity: s.miss_rate >= 0.05 ? 'warning' : 'info',
       title: `${s.backend}: ${s.misses} sticky-session misses (${(s.miss_rate * 100).toFixed(1)} % of ${s.connections}, ${s.method})`,
       detail: reasons,
@@ -229,6 +237,7 @@ export function buildFindings(a: Analysis): Finding[] {
   }
   for (const r of a.details['mass-disconnects'] ?? []) {
     findings.push({
+      kind: 'mass-disconnect', backend: str(r['backend']), server: str(r['server']),
       severity: 'critical',
       title: `${r['tunnels']} tunnels of ${r['backend']}/${r['server']} closed within one second at ${r['second']}`,
       detail: `Terminations ${r['terminations']}; ${r['down_events_nearby']} DOWN event(s) of that server within 30 s.`,
@@ -237,6 +246,7 @@ export function buildFindings(a: Analysis): Finding[] {
   }
   for (const r of a.details['reconnect-storms'] ?? []) {
     findings.push({
+      kind: 'reconnect-storm', backend: str(r['backend']), server: null,
       severity: 'warning',
       title: `Client ${r['client_ip']} opened ${r['attempts']} WebSocket upgrades to ${r['backend']} in one minute`,
       detail: `${r['failed']} failed; usual cause ${r['usual_cause']}; minute ${r['minute']}.`,
@@ -245,6 +255,7 @@ export function buildFindings(a: Analysis): Finding[] {
   }
   for (const r of a.details['upgrade-denials'] ?? []) {
     findings.push({
+      kind: 'upgrade-denial', backend: str(r['backend']), server: null,
       severity: 'warning',
       title: `${r['count']} upgrade requests to ${r['backend']} denied with ${r['status']} by HAProxy`,
       detail: `${r['clients']} client(s), ${r['first']} to ${r['last']}.`,
@@ -253,6 +264,7 @@ export function buildFindings(a: Analysis): Finding[] {
   }
   for (const r of a.details['queueing'] ?? []) {
     findings.push({
+      kind: 'queueing', backend: str(r['backend']), server: str(r['server']),
       severity: 'warning',
       title: `${r['count']} sessions queued on ${r['backend']}/${r['server']}`,
       detail: `max srv_queue ${r['max_srv_queue']}, backend_queue ${r['max_backend_queue']}, max wait ${r['max_queue_ms']} ms, ${r['queue_timeouts']} queue timeouts.`,
@@ -261,6 +273,7 @@ export function buildFindings(a: Analysis): Finding[] {
   }
   for (const r of a.details['upgrade-anomalies'] ?? []) {
     findings.push({
+      kind: 'upgrade-anomaly', backend: str(r['backend']), server: null,
       severity: 'warning',
       title: `${r['count']} WebSocket upgrade requests to ${r['backend']}: ${r['problem'] === 'http2' ? 'over HTTP/2' : 'Connection header lacks "upgrade"'}`,
       detail: `Connection values: ${r['connection_values']}; ${r['upgraded_anyway']} upgraded anyway.`,
@@ -271,7 +284,7 @@ export function buildFindings(a: Analysis): Finding[] {
   }
   for (const l of a.lint) {
     if (l.severity === 'info') continue;
-    findings.push({ severity: 'warning', title: `${l.where.file}:${l.where.line}: ${l.message}`, detail: l.why, advice: l.fix });
+    findings.push({ kind: 'lint', backend: l.proxy ?? null, server: null, severity: 'warning', title: `${l.where.file}:${l.where.line}: ${l.message}`, detail: l.why, advice: l.fix });
   }
   return findings.sort((x, y) => SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity]);
 }

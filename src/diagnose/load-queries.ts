@@ -1,17 +1,21 @@
 /**
  * The diagnoses are SQL files in queries/, one per file, each with a header:
- *   -- @name, -- @title, -- @description (may continue on `--   ` lines), -- @param a, b, -- @kind setup
- * This loads them; run-query.ts binds their parameters.
+ *   -- @name, -- @title, -- @description (may continue on `--   ` lines), -- @param a, b, -- @kind setup|rows|drill
+ * A `setup` file defines macros; a `rows` file is the rows of one drill-down and a `drill` file an operation over
+ * them (page, count, search) that reads them as `drill`. This loads them; run-query.ts binds their parameters.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+const KINDS = ['setup', 'rows', 'drill'] as const;
+export type QueryKind = (typeof KINDS)[number] | 'diagnosis';
 
 export interface QueryFile {
   readonly name: string;
   readonly title: string;
   readonly description: string;
   readonly params: readonly string[];
-  readonly kind: 'setup' | 'diagnosis';
+  readonly kind: QueryKind;
   readonly sql: string;
   readonly file: string;
 }
@@ -36,7 +40,7 @@ export function parseQueryFile(text: string, file: string): QueryFile {
     title: header['title'] ?? header['name'],
     description: header['description'] ?? '',
     params: (header['param'] ?? '').split(',').map((p) => p.trim()).filter(Boolean),
-    kind: header['kind'] === 'setup' ? 'setup' : 'diagnosis',
+    kind: KINDS.find((k) => k === header['kind']) ?? 'diagnosis',
     sql: text,
     file,
   };
