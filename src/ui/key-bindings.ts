@@ -50,9 +50,12 @@ const NAMED: readonly (keyof KeyPress)[] = ['leftArrow', 'rightArrow', 'upArrow'
  * must act after the one before it.
  */
 export function decodeKeys(input: string, key: KeyPress): KeyEvent[] {
-  if (NAMED.some((k) => key[k])) return [{ input: '', key: { ...pick(key), ctrl: Boolean(key.ctrl) } }];
-  if (key.ctrl && input.length === 1) return [{ input, key: { ctrl: true } }];
-  if (key.meta && input.length === 1) return [{ input, key: { meta: true } }];
+  // Esc and the next key in one read reach Ink as one Alt-key (ESC is Alt's prefix). No binding uses Alt: they are
+  // two keys, Esc first (Esc then ↓ goes back, then moves).
+  const escape: KeyEvent[] = key.meta && !key.escape ? [{ input: '', key: { escape: true } }] : [];
+  if (NAMED.some((k) => key[k])) return [...escape, { input: '', key: { ...pick(key), ctrl: Boolean(key.ctrl) } }];
+  if (key.ctrl && input.length === 1) return [...escape, { input, key: { ctrl: true } }];
+  if (escape.length && input.length === 1) return [...escape, { input, key: {} }];
   const out: KeyEvent[] = [];
   for (const ch of input) {
     const code = ch.codePointAt(0)!;

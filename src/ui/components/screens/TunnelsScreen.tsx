@@ -39,7 +39,7 @@ export function TunnelsScreen({ data, selected, height, width, opened = null }: 
       ),
     });
     for (const m of marks.filter((x) => x.ms > b.lower && x.ms <= b.upper)) {
-      lines.push({ key: `m${m.label}`, node: <Text color={theme.critical} wrap="truncate-end">{`${' '.repeat(LABEL)}└ ${safe(m.label)} (${formatDuration(m.ms)})`}</Text> });
+      lines.push({ key: `m${m.label}`, node: <Text color={theme.critical} wrap="truncate-end">{`${' '.repeat(LABEL)}└ ${safe(m.label)}`}</Text> });
     }
   }
   const room = Math.max(0, height - tableHeight - 4);
