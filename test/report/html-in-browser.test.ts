@@ -30,7 +30,14 @@ describe.skipIf(skipWithout(CHROMIUM))('HTML report in Chromium', () => {
 
   beforeAll(async () => {
     const log = join(dir, 'incident.log');
-    writeFileSync(log, readFileSync(join(root, 'samples/ws-httplog.log'), 'utf8') +
+    // The lab's server DOWN/UP lines (samples/events.log; HAProxy wrote them with `format raw`) as a syslog daemon
+    // stores them, with a time stamp, inside the incident's window: the DOWN/UP timeline needs times.
+    const stateLines = readFileSync(join(root, 'samples/events.log'), 'utf8').split('\n')
+      .filter((l) => /^Server \S+ is (DOWN|UP)\b|has no server available!$/.test(l))
+      // In the order logged: the first half in one second, the rest in the next.
+      .map((l, i, all) => `Nov 22 04:41:${i < all.length / 2 ? 39 : 40} lb1 haproxy[4242]: ${l}`);
+    expect(stateLines.length).toBeGreaterThan(4);
+    writeFileSync(log, readFileSync(join(root, 'samples/ws-httplog.log'), 'utf8') + stateLines.join('\n') + '\n' +
       `127.0.0.1:40000 [22/Nov/2026:04:41:39.000] fe_ws be_ws/ws1 0/0/1/-1/5 502 0 - - SH-- 1/1/1/1/0 0/0 {websocket|Upgrade} "GET ${hostile} HTTP/1.1"\n`);
     const html = join(dir, 'report.html');
     await run(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'report', log, '--config', join(root, 'samples/ws-httplog.cfg'), '--compare', 'previous', '--format', 'html', '--out', html], { cwd: root, env: { ...process.env, TZ: 'UTC' } });
@@ -119,7 +126,9 @@ describe.skipIf(skipWithout(CHROMIUM))('HTML report in Chromium', () => {
     // The DOWN/UP timeline: no row of an empty server name, and a legend.
     const events = page.locator('svg[aria-label="server state changes"]');
     const labels = await events.locator('text').allTextContents();
+    expect(labels.some((t) => / \(backend\)$/.test(t))).toBe(true);
     expect(labels.filter((t) => t.endsWith('/'))).toEqual([]);
+    expect(await events.locator('circle').count()).toBeGreaterThan(2);
     await expect(page.locator('.legend').last().innerText()).resolves.toMatch(/server DOWN[\s\S]*server UP/);
   });
 

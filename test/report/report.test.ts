@@ -66,6 +66,9 @@ describe('hostile text in reports', () => {
   it('Markdown is inert: HTML and code spans escaped', async () => {
     const r = await wsdiag('analyze', log, '--format', 'markdown');
     expect(r.stdout).not.toMatch(/<script>|<img/);
+    // The advice's own code spans are kept as code, not escaped.
+    expect(r.stdout).not.toContain('\\`');
+    expect(r.stdout).toMatch(/`[^`]+`/);
   });
 });
 
@@ -103,7 +106,8 @@ describe('incremental ingest for scheduled runs', () => {
     // And again with nothing new: nothing changes.
     await wsdiag('report', `${live}.2.gz`, `${live}.1`, live, '--db', db);
     expect(await count()).toEqual({ n: 72, d: 72 });
-  });
+    // Nine runs of the CLI one after the other: generous on a busy machine.
+  }, 180_000);
 
   it('--retain drops old rows', async () => {
     const logs = mkdtempSync(join(dir, 'ret-'));
