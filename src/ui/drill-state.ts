@@ -77,21 +77,24 @@ export function ensureLoaded(d: DrillState, height: number): DrillStep {
   const [from, to] = visibleWindow(d.total, d.selected, height);
   const end = d.offset + d.lines.length;
   if (from >= d.offset && to <= end) return step(d);
+  // A page always holds a whole window, so that re-anchoring on the window's edge covers it.
+  const limit = Math.max(PAGE_LINES, 2 * height);
   const page = (anchor: DrillLine | null, anchorIndex: number, inclusive: boolean, backward: boolean): DrillStep =>
     step({ ...d, paging: true }, {
       type: 'drill-page', seq: d.seq, query: d.query, anchorIndex,
-      request: { anchor: anchor?.key ?? null, inclusive, backward, limit: PAGE_LINES },
+      request: { anchor: anchor?.key ?? null, inclusive, backward, limit },
     });
-  const quarter = Math.floor(PAGE_LINES / 4);
   if (d.lines.length === 0) return page(null, -1, false, false);
+  // The selection left the page: the next page in that direction (a long jump converges page by page).
   if (d.selected >= end) return page(d.lines[d.lines.length - 1]!, end - 1, false, false);
   if (d.selected < d.offset) return page(d.lines[0]!, d.offset, false, true);
-  // The selection is loaded but the window runs past the page: re-anchor on a loaded row near it.
+  // The selection is loaded but the window runs past the page: a page from the window's first row on, or up to its
+  // last row (both loaded, as the selection is).
   if (to > end) {
-    const at = Math.max(d.offset, d.selected - quarter);
+    const at = Math.max(d.offset, from);
     return page(d.lines[at - d.offset]!, at, true, false);
   }
-  const at = Math.min(end - 1, d.selected + quarter);
+  const at = Math.min(end - 1, to - 1);
   return page(d.lines[at - d.offset]!, at, true, true);
 }
 
