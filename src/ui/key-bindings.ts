@@ -53,6 +53,9 @@ export function decodeKeys(input: string, key: KeyPress): KeyEvent[] {
   // Esc and the next key in one read reach Ink as one Alt-key (ESC is Alt's prefix). No binding uses Alt: they are
   // two keys, Esc first (Esc then ↓ goes back, then moves).
   const escape: KeyEvent[] = key.meta && !key.escape ? [{ input: '', key: { escape: true } }] : [];
+  // Ink names both DEL (what the Backspace key sends on most terminals) and the Delete key `delete`: it is the
+  // Backspace key nine times out of ten, so it deletes backward (Ctrl-D deletes forward).
+  if (key.delete && !key.backspace) return [...escape, { input: '', key: { backspace: true, ctrl: Boolean(key.ctrl) } }];
   if (NAMED.some((k) => key[k])) return [...escape, { input: '', key: { ...pick(key), ctrl: Boolean(key.ctrl) } }];
   if (key.ctrl && input.length === 1) return [...escape, { input, key: { ctrl: true } }];
   if (escape.length && input.length === 1) return [...escape, { input, key: {} }];
@@ -138,7 +141,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   edit('left', [{ key: 'leftArrow' }, { input: 'b', ctrl: true }], 'cursor left'),
   edit('right', [{ key: 'rightArrow' }, { input: 'f', ctrl: true }], 'cursor right'),
   edit('backspace', [{ key: 'backspace' }, { input: 'h', ctrl: true }], 'delete left'),
-  edit('delete', [{ key: 'delete' }, { input: 'd', ctrl: true }], 'delete right'),
+  edit('delete', [{ input: 'd', ctrl: true }], 'delete right'),
 ];
 
 function matches(spec: KeySpec, { input, key }: KeyEvent): boolean {

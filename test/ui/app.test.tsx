@@ -114,6 +114,20 @@ describe('App', () => {
     await a.waitFor(/504 timeout\.upgrade on be_slow\/sa1 — 1 of 1/);
   });
 
+  it.each([['q', 'q'], ['Ctrl-C', KEYS.ctrl('c')]])('%s quits', async (_, key) => {
+    const a = await mount();
+    a.keys(key);
+    await a.exited;
+  });
+
+  it('Ctrl-C quits while typing SQL too (q is text there)', async () => {
+    const a = await mount();
+    a.keys(`7${KEYS.enter}q`);
+    await a.waitFor(/SQL> .*q/);
+    a.keys(KEYS.ctrl('c'));
+    await a.exited;
+  });
+
   it('p pauses and shows it', async () => {
     const a = await mount();
     a.keys('p');
@@ -249,6 +263,22 @@ describe('a drill-down', () => {
     expect(far).toContain(`END${1 + 41 * (one - 1)}`);
     a.keys(KEYS.pageUp + 'k');
     await a.waitFor((f) => page(f) === 41 * (one - 1) - (one - 1) && f.includes(`END${41 * (one - 1) - (one - 1)}`), 'a page up and a line up');
+  });
+
+  it('takes the keys of less and vi too: G, g, Space, Ctrl-F, Ctrl-B, and Backspace goes back', async () => {
+    const a = await drill();
+    a.keys('G');
+    await a.waitFor(/4,248 of 4,248[\s\S]*END4248/);
+    a.keys('g');
+    await a.waitFor(/ 1 of 4,248/);
+    a.keys(' ');
+    const page = Number(/(\d+) of 4,248/.exec(await a.waitFor((f) => !/ 1 of 4,248/.test(f), 'a page down'))![1]) - 1;
+    a.keys(KEYS.ctrl('f'));
+    await a.waitFor(new RegExp(` ${1 + 2 * page} of 4,248`));
+    a.keys(KEYS.ctrl('b'));
+    await a.waitFor(new RegExp(` ${1 + page} of 4,248`));
+    a.keys(KEYS.backspace);
+    await a.waitFor(/status +cause/);
   });
 
   it('searches with /, n and N, and filters with f', async () => {

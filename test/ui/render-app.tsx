@@ -53,6 +53,8 @@ export interface Mounted {
   /** Resolves with the first frame (the current one included) that matches; rejects after a generous timeout. */
   waitFor(match: RegExp | ((frame: string) => boolean), what?: string): Promise<string>;
   resize(columns: number, rows: number): void;
+  /** Resolves when the App exits by itself (q, Ctrl-C). */
+  readonly exited: Promise<unknown>;
   unmount(): void;
 }
 
@@ -90,6 +92,7 @@ export async function mountApp(options: { columns?: number; rows?: number; data?
   };
   const mounted: Mounted = {
     source, stdout,
+    exited: instance.waitUntilExit(),
     frame: () => stdout.last,
     keys: (text) => stdin.write(text),
     waitFor,
