@@ -64,7 +64,7 @@ export function App({ source, title, color, timeZone = Intl.DateTimeFormat().res
   else if (state.drill) body = <DrillView drill={state.drill} height={bodyRows} />;
   else if (state.screen === 'query') body = <QueryScreen query={state.query} selected={state.selected.query} height={bodyRows} width={columns} />;
   else if (!state.data || !View) body = <Text>{state.loadError ? '' : 'analysing…'}</Text>;
-  else body = <View data={state.data} selected={state.selected[state.screen]} height={bodyRows} width={columns} opened={state.opened} />;
+  else body = <View data={state.data} selected={state.selected[state.screen]} height={bodyRows} width={columns} opened={state.opened} timeZone={timeZone} />;
 
   return (
     <ThemeContext.Provider value={color ? COLOR_THEME : PLAIN_THEME}>

@@ -358,6 +358,14 @@ describe('the status line', () => {
     expect(a.frame()).toMatch(/log time 2026-11-22 05:41:38 – 05:51:38 CET · lag 300 ms/);
   });
 
+  it('the screens show times in the same zone', async () => {
+    const a = await mount({ timeZone: 'Europe/Paris' });
+    a.keys('2');
+    expect(await a.waitFor(/status +cause/)).toMatch(/no-server .* 7 +2026-11-22 05:41:39/);
+    a.keys('6');
+    expect(await a.waitFor(/server\.down/)).toMatch(/2026-11-22 05:41:38 +server\.down/);
+  });
+
   it('says when the live row budget cut the window short', async () => {
     const a = await mount({ data: { ...DATA, live: { ...DATA.live!, heldMs: 42_000 } } });
     expect(a.frame()).toMatch(/only the last 42 s held \(row budget\)/);

@@ -11,6 +11,8 @@ export interface ScreenProps {
   readonly width: number;
   /** Tunnels: the backend whose servers are listed under it. */
   readonly opened?: string | null;
+  /** The zone times are shown in (--tz). */
+  readonly timeZone?: string;
 }
 
 /** Sparklines shown: the causes with the most 5xx. */
