@@ -35,6 +35,8 @@ export interface DrillState {
   readonly prompt: { readonly kind: 'search' | 'filter'; readonly edit: LineEdit } | null;
   /** Columns the raw lines are scrolled to the left. */
   readonly scroll: number;
+  /** End was pressed before the lines were counted: go there once they are. */
+  readonly wantEnd: boolean;
 }
 
 export interface DrillStep {
@@ -48,13 +50,13 @@ const step = (drill: DrillState, ...requests: DrillRequest[]): DrillStep => ({ d
 export function openDrill(query: DrillQuery, title: string, seq: number): DrillStep {
   const drill: DrillState = {
     query, title, seq, total: null, offset: 0, lines: [], paging: false, selected: 0, error: null,
-    search: null, searching: false, message: null, prompt: null, scroll: 0,
+    search: null, searching: false, message: null, prompt: null, scroll: 0, wantEnd: false,
   };
   return restart(drill, query, seq);
 }
 
 function restart(d: DrillState, query: DrillQuery, seq: number): DrillStep {
-  const drill: DrillState = { ...d, query, seq, total: null, offset: 0, lines: [], selected: 0, paging: true, error: null, message: null };
+  const drill: DrillState = { ...d, query, seq, total: null, offset: 0, lines: [], selected: 0, paging: true, error: null, message: null, wantEnd: false };
   return step(drill,
     { type: 'drill-count', seq, query },
     { type: 'drill-page', seq, query, request: { anchor: null, inclusive: false, backward: false, limit: PAGE_LINES }, anchorIndex: -1 });
@@ -100,11 +102,14 @@ export function ensureLoaded(d: DrillState, height: number): DrillStep {
 
 export function drillCounted(d: DrillState, seq: number, total: number, height: number): DrillStep {
   if (seq !== d.seq) return step(d);
-  return ensureLoaded({ ...d, total, selected: Math.max(0, Math.min(d.selected, total - 1)) }, height);
+  // Keys that came before the count (Enter then End in one read) act now.
+  const counted = { ...d, total, selected: Math.max(0, Math.min(d.selected, total - 1)), wantEnd: false };
+  return d.wantEnd ? drillEnd(counted, height) : ensureLoaded(counted, height);
 }
 
 export function drillPaged(d: DrillState, seq: number, lines: readonly DrillLine[], anchorIndex: number, request: DrillPageRequest, height: number): DrillStep {
   if (seq !== d.seq) return step(d);
+  if (d.wantEnd && d.total !== null) return drillEnd({ ...d, paging: false, wantEnd: false }, height);
   let offset: number;
   if (request.anchor === null) offset = request.backward ? Math.max(0, (d.total ?? lines.length) - lines.length) : 0;
   else if (request.backward) offset = (request.inclusive ? anchorIndex + 1 : anchorIndex) - lines.length;
@@ -123,12 +128,15 @@ export function drillFailed(d: DrillState, seq: number, message: string): DrillS
 
 /** Moves the selection (clamped), then fetches what came into view. */
 export function moveDrill(d: DrillState, to: number, height: number): DrillStep {
-  const total = d.total ?? d.lines.length;
-  return ensureLoaded({ ...d, selected: Math.max(0, Math.min(to, total - 1)), message: null }, height);
+  // Not counted yet: the move is kept, and clamped once the count comes.
+  if (d.total === null) return step({ ...d, selected: Math.max(0, to), message: null, wantEnd: false });
+  return ensureLoaded({ ...d, selected: Math.max(0, Math.min(to, d.total - 1)), message: null }, height);
 }
 
 export function drillEnd(d: DrillState, height: number): DrillStep {
-  if (d.total === null || d.total === 0) return step(d);
+  if (d.total === null) return step({ ...d, wantEnd: true });
+  if (d.total === 0) return step(d);
+  if (d.paging) return step({ ...d, selected: d.total - 1, wantEnd: true });
   const last = d.total - 1;
   if (last < d.offset + d.lines.length && last >= d.offset) return moveDrill(d, last, height);
   // The last page, read backward from the end.

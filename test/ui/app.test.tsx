@@ -265,6 +265,14 @@ describe('a drill-down', () => {
     await a.waitFor((f) => page(f) === 41 * (one - 1) - (one - 1) && f.includes(`END${41 * (one - 1) - (one - 1)}`), 'a page up and a line up');
   });
 
+  it('keys sent with the Enter that opens it act once the lines are counted: Enter then End in one read', async () => {
+    const a = await mount({ sizes: { error: 4248 } });
+    a.keys(`2${KEYS.enter}G`);
+    await a.waitFor(/4,248 of 4,248[\s\S]*> 1:4250 .*END4248/);
+    a.keys(`g${KEYS.escape}${KEYS.enter}jjj`);
+    await a.waitFor(/ 4 of 4,248[\s\S]*> 1:6 .*END4/);
+  });
+
   it('takes the keys of less and vi too: G, g, Space, Ctrl-F, Ctrl-B, and Backspace goes back', async () => {
     const a = await drill();
     a.keys('G');
