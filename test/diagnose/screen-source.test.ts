@@ -7,7 +7,7 @@ import { storeConfig } from '../../src/store/config-tables.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import type { DrillLine, DrillQuery, DrillTarget, ScreenData } from '../../src/diagnose/screen-data.js';
 import { createScreenSource, type ClosableScreenSource } from '../../src/diagnose/screen-source.js';
-import { drillTarget, SCREENS } from '../../src/ui/screens.js';
+import { drillTarget, findingLink, SCREENS } from '../../src/ui/screens.js';
 
 const path = (p: string): string => new URL(`../../${p}`, import.meta.url).pathname;
 const SAMPLES = ['samples/ws-httplog.log', 'samples/events.log'].map(path);
@@ -167,6 +167,19 @@ describe('createScreenSource', () => {
       const sessions = await source.drillCount(query({ kind: 'sessions', title: 'all', backend: s.backend }));
       expect(sessions).toBeGreaterThan(s.misses);
     }
+  });
+
+  it('every finding with evidence leads to lines (Enter on the Overview)', async () => {
+    const kinds = new Set<string>();
+    for (const f of data.analysis.findings) {
+      const link = findingLink(f, data);
+      if (f.kind === 'lint') continue;
+      expect(link, f.title).not.toBeNull();
+      if (!link?.target) continue;
+      kinds.add(link.target.kind);
+      expect(await source.drillCount(query(link.target)), f.title).toBeGreaterThan(0);
+    }
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['error', 'events', 'sticky']));
   });
 
   it('a reject drills to the rejected lines of its reason', async () => {
