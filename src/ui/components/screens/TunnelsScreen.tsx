@@ -39,7 +39,10 @@ export function TunnelsScreen({ data, selected, height, width, opened = null }: 
       ),
     });
     for (const m of marks.filter((x) => x.ms > b.lower && x.ms <= b.upper)) {
-      lines.push({ key: `m${m.label}`, node: <Text color={theme.critical} wrap="truncate-end">{`${' '.repeat(LABEL)}└ ${safe(m.label)}`}</Text> });
+      lines.push({
+        key: `m${m.label}`,
+        node: <Box height={1}><Box width={LABEL} flexShrink={0} /><Text color={theme.critical} wrap="truncate-end">└ {safe(m.label)}</Text></Box>,
+      });
     }
   }
   const room = Math.max(0, height - tableHeight - 4);
