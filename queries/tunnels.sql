@@ -10,7 +10,7 @@ SELECT backend, count(*) AS count,
   round(quantile_cont(duration_ms, 0.9)) AS p90_ms,
   round(quantile_cont(duration_ms, 0.99)) AS p99_ms,
   max(duration_ms) AS max_ms,
-  -- Buckets by powers of two of milliseconds: <1 s, 1-2 s, 2-4 s… (upper bound in ms).
-  histogram(CASE WHEN duration_ms < 1000 THEN 1000 ELSE CAST(1000 * pow(2, ceil(log2(duration_ms / 1000.0 + 1e-9))) AS BIGINT) END) AS histogram,
+  -- 1-2-5 buckets from 10 ms (duration-bucket.sql), by upper bound in ms.
+  histogram(duration_bucket(duration_ms)) AS histogram,
   list(DISTINCT server ORDER BY server) AS servers
 FROM t GROUP BY backend ORDER BY count DESC, backend;

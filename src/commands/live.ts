@@ -80,7 +80,7 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
     if (keyboard && io.stdout) {
       const { runScreens } = await import('../ui/run-screens.js');
       try {
-        await runScreens({ source, title: `live · window ${values['window'] ?? '15m'}`, color: !io.noColor, stdin: keyboard, stdout: io.stdout });
+        await runScreens({ source, title: `live · window ${values['window'] ?? '15m'}`, color: !io.noColor, ...(args.tz ? { timeZone: args.tz } : {}), stdin: keyboard, stdout: io.stdout });
       } finally {
         if (ownKeyboard) keyboard.destroy();
         follower.stop();

@@ -24,7 +24,7 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
     const source = createScreenSource(db, { config: store.config, windowMs: null, backend: typeof values['backend'] === 'string' ? values['backend'] : null });
     const { runScreens } = await import('../ui/run-screens.js');
     try {
-      await runScreens({ source, title: args.db ?? positionals.join(' '), color: !io.noColor, stdin: keyboard, stdout: io.stdout });
+      await runScreens({ source, title: args.db ?? positionals.join(' '), color: !io.noColor, ...(args.tz ? { timeZone: args.tz } : {}), stdin: keyboard, stdout: io.stdout });
     } finally {
       await source.close();
     }

@@ -160,12 +160,23 @@ function pick(variants: readonly TemplateVariant[], row: Row): string {
 
 const text = (v: SqlValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
 
+/** A finding's identity: its kind and the values of its query's @id columns in `row` (never counts). */
+function findingId(spec: FindingSpec, row: Row): string {
+  const key = [spec.kind, ...spec.id.map((c) => JSON.stringify(row[c] ?? null))].join('\u0000');
+  return `${spec.kind}-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+}
+
+/** The id of the finding a row of `query`'s section makes (e.g. an error group's), or null when it makes none. */
+export function rowFindingId(query: string, row: Row): string | null {
+  const spec = loadQueries().get(query)?.finding;
+  return spec ? findingId(spec, row) : null;
+}
+
 export function findingOf(spec: FindingSpec, row: Row): Finding {
   const severity = pick(spec.severity, row);
   if (!(SEVERITIES as readonly string[]).includes(severity)) throw new Error(`finding ${spec.kind}: severity '${severity}' is none of ${SEVERITIES.join(', ')}`);
-  const key = [spec.kind, ...spec.id.map((c) => JSON.stringify(row[c] ?? null))].join('\u0000');
   return {
-    id: `${spec.kind}-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`,
+    id: findingId(spec, row),
     kind: spec.kind,
     severity: severity as Severity,
     title: pick(spec.headline, row),

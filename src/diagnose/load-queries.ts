@@ -2,7 +2,7 @@
  * The diagnoses are SQL files in queries/, one per file, each with a header that says what it is and, for those
  * that find something, how to say it (lnav keeps a report's SQL and its wording in one script the same way):
  *
- *   -- @name, -- @title, -- @description (continues on `--   ` lines), -- @param a, b, -- @kind setup
+ *   -- @name, -- @title, -- @description (continues on `--   ` lines), -- @param a, b, -- @kind setup|rows|drill
  *   -- @section errors      where `analyze` puts its rows (errors, disconnects, sticky, tunnels, events,
  *                           summary, details); a query without it is not part of the analysis
  *   -- @fields a, b, c      the columns its rows carry into that section (the others only feed the wording);
@@ -14,7 +14,9 @@
  *   -- @severity, @headline, @detail, @advice   templates (finding-template.ts); a variant for some rows:
  *   -- @advice[cause=timeout.server] …
  *
- * This loads and checks them; run-query.ts binds their parameters.
+ * A `setup` file defines macros; a `rows` file is the rows of one drill-down and a `drill` file an operation over
+ * them (page, count, search) that reads them as `drill`. This loads and checks them; run-query.ts binds their
+ * parameters.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -41,12 +43,15 @@ export interface FindingSpec {
 export const SECTIONS = ['summary', 'errors', 'disconnects', 'sticky', 'tunnels', 'events', 'details'] as const;
 export type Section = (typeof SECTIONS)[number];
 
+const KINDS = ['setup', 'rows', 'drill'] as const;
+export type QueryKind = (typeof KINDS)[number] | 'diagnosis';
+
 export interface QueryFile {
   readonly name: string;
   readonly title: string;
   readonly description: string;
   readonly params: readonly string[];
-  readonly kind: 'setup' | 'diagnosis';
+  readonly kind: QueryKind;
   readonly section: Section | null;
   readonly fields: readonly string[] | null;
   readonly finding: FindingSpec | null;
@@ -105,7 +110,7 @@ export function parseQueryFile(text: string, file: string): QueryFile {
     title: header['title'] ?? name,
     description: header['description'] ?? '',
     params: list(header['param']),
-    kind: header['kind'] === 'setup' ? 'setup' : 'diagnosis',
+    kind: KINDS.find((k) => k === header['kind']) ?? 'diagnosis',
     section: section as Section | null,
     fields: header['fields'] ? list(header['fields']) : null,
     finding,

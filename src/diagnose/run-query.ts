@@ -33,6 +33,24 @@ export async function runQueryResult(db: Database, name: string, scope: Scope, e
   return db.query(query.sql, params);
 }
 
+/**
+ * A drill-down operation (`kind drill`: page, count, search) over the rows of one drill-down (`kind rows`), which it
+ * reads as the CTE `drill`. Both texts come from queries/, never from input; every value is bound.
+ */
+export async function runDrill(db: Database, rowsName: string, opName: string, values: Record<string, SqlValue>): Promise<Row[]> {
+  const queries = loadQueries();
+  const rows = queries.get(rowsName);
+  const op = queries.get(opName);
+  if (rows?.kind !== 'rows' || op?.kind !== 'drill') throw new Error(`no drill-down ${rowsName} / ${opName} in queries/`);
+  const params: Record<string, SqlValue> = {};
+  for (const p of [...rows.params, ...op.params]) params[p] = values[p] ?? QUERY_DEFAULTS[p] ?? null;
+  const body = (sql: string): string => sql.replace(/^(--.*\n)+/, '').replace(/;\s*$/, '');
+  const opSql = body(op.sql);
+  // An operation with CTEs of its own continues the WITH list after `drill`.
+  const tail = /^WITH\s/i.test(opSql) ? `,\n${opSql.replace(/^WITH\s/i, '')}` : `\n${opSql}`;
+  return [...(await db.query(`WITH drill AS (\n${body(rows.sql)}\n)${tail}`, params)).rows];
+}
+
 /** A diagnosis whose result may be as large as the input (the session list), in batches. */
 export async function* streamQuery(db: Database, name: string, scope: Scope): AsyncGenerator<Row[]> {
   const query: QueryFile | undefined = loadQueries().get(name);

@@ -5,11 +5,11 @@
  */
 import type { HaproxyConfig } from '../config/read-config.js';
 import { analyzeWith } from './analyze.js';
-import { runQuery } from './run-query.js';
+import { prepareDiagnoses, runDrill, runQuery } from './run-query.js';
 import type { Database, QueryResult, Row, SqlValue } from '../store/database.js';
 import { nextRunDelay } from '../store/pacing.js';
 import { createSerializer, type Serializer } from '../store/serializer.js';
-import type { CauseTimeline, DrillResult, DrillTarget, LiveStats, ScreenData, ScreenSource } from './screen-data.js';
+import type { CauseTimeline, ConfiguredTimeout, DrillKey, DrillLine, DrillQuery, DrillTarget, LiveStats, ScreenData, ScreenSource, TunnelServer } from './screen-data.js';
 
 export interface ScreenSourceOptions {
   readonly config: HaproxyConfig | null;
@@ -23,7 +23,8 @@ export interface ScreenSourceOptions {
   readonly backend?: string | null;
 }
 
-const DRILL_LIMIT = 500;
+/** Rejected lines the Rejects screen lists (Enter pages through all of a reason). */
+const REJECTS_LIMIT = 500;
 /** Sessions/s and upgrades/s are counted over the newest seconds of a live window. */
 const RATE_MS = 10_000;
 const toSql = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
@@ -52,6 +53,38 @@ export function toTimeline(rows: readonly Row[]): ScreenData['failureTimeline'] 
   return { bucketMs, causes };
 }
 
+function toTunnelServer(r: Row): TunnelServer {
+  const histogram: Record<string, number> = {};
+  const h = r['histogram'];
+  if (h && typeof h === 'object' && !Array.isArray(h)) for (const [k, v] of Object.entries(h)) histogram[k] = Number(v);
+  return {
+    backend: String(r['backend']), server: r['server'] === null ? null : String(r['server']), count: Number(r['count']),
+    p50_ms: Number(r['p50_ms']), p90_ms: Number(r['p90_ms']), p99_ms: Number(r['p99_ms']), max_ms: Number(r['max_ms']), histogram,
+  };
+}
+
+const anchorParams = (key: DrillKey | null): Record<string, SqlValue> =>
+  key ? { at_k: key.k, at_source: key.sourceId, at_line: key.lineNo } : { at_k: null, at_source: null, at_line: null };
+
+/** The rows query of a drill-down and its parameters; `scopeBackend` is the --backend the screens are limited to. */
+export function drillRows(query: DrillQuery, scopeBackend: string | null): [string, Record<string, SqlValue>] {
+  const t: DrillTarget = query.target;
+  const sessions = (p: Record<string, SqlValue>): [string, Record<string, SqlValue>] => ['drill-sessions', { since: query.since, scope_backend: scopeBackend, ...p }];
+  switch (t.kind) {
+    // -1: a group of sessions without a status (TCP mode), see drill-sessions.sql.
+    case 'error': return sessions({ backend: t.backend, server: t.server, status: t.status ?? -1, cause: t.cause });
+    case 'disconnect': return sessions({ backend: t.backend, interval_ms: t.intervalMs });
+    case 'tunnels': return sessions({ backend: t.backend, server: t.server, tunnels_only: true });
+    case 'sessions': return sessions({
+      backend: t.backend ?? null, server: t.server ?? null, status: t.status ?? null, client_ip: t.clientIp ?? null,
+      from_ts: t.from ?? null, to_ts: t.to ?? null, ends_from: t.endsFrom ?? null, ends_to: t.endsTo ?? null, tunnels_only: t.tunnelsOnly ?? false, upgrade_requested: t.upgradeRequested ?? false, queued: t.queued ?? false,
+    });
+    case 'sticky': return ['drill-sticky', { since: query.since, scope_backend: scopeBackend, backend: t.backend, method: t.method }];
+    case 'events': return ['drill-events', { proxy: t.proxy, server: t.server, message: t.message }];
+    case 'rejects': return ['drill-rejects', { reason: t.reason }];
+  }
+}
+
 export interface ClosableScreenSource extends ScreenSource {
   /** Refuses further work and waits for the statements already queued: call it before closing the database. */
   close(): Promise<void>;
@@ -69,19 +102,17 @@ export function createScreenSource(db: Database, options: ScreenSourceOptions): 
   });
   const backend = options.backend ?? null;
   let locked = false;
+  let macros = false;
+  // The drill-down queries read the macros of queries/ (session_lines); a load defines them too.
+  const prepared = async (): Promise<void> => {
+    if (!macros) await prepareDiagnoses(db);
+    macros = true;
+  };
 
   const since = (): string | null => {
     const latest = options.live?.().latestTsMs ?? null;
     return options.windowMs !== null && latest !== null ? toSql(latest - options.windowMs) : null;
   };
-
-  async function lines(name: string, params: Record<string, SqlValue>, title: string): Promise<DrillResult> {
-    const result = await exclusive(() => runQuery(db, name, { since: null, until: null, backend: null }, { limit: DRILL_LIMIT, ...params }));
-    return {
-      title,
-      lines: result.map((r) => ({ sourceId: Number(r['source_id']), lineNo: Number(r['line_no']), text: String(r['text'] ?? '') })),
-    };
-  }
 
   return {
     async close() {
@@ -96,12 +127,14 @@ export function createScreenSource(db: Database, options: ScreenSourceOptions): 
     async load(): Promise<ScreenData> {
       const from = since();
       const scope = { since: from, until: null, backend };
-      const { analysis, timeline, tunnels, rejects, rateRow } = await exclusive(async () => {
+      const { analysis, timeline, tunnels, rejects, rateRow, servers, timeouts } = await exclusive(async () => {
         const [analysis, timeline] = await analyzeWith(db, scope, options.config, () => runQuery(db, 'failure-timeline', scope, { buckets: TIMELINE_BUCKETS }));
         const tunnels = await runQuery(db, 'open-tunnels', scope);
-        const rejects = await runQuery(db, 'recent-rejects', scope, { limit: DRILL_LIMIT });
+        const rejects = await runQuery(db, 'recent-rejects', scope, { limit: REJECTS_LIMIT });
         const rateRow = await runQuery(db, 'session-rates', scope, { recent: options.windowMs !== null, rate_ms: RATE_MS });
-        return { analysis, timeline, tunnels, rejects, rateRow };
+        const servers = await runQuery(db, 'tunnel-servers', scope);
+        const timeouts = await runQuery(db, 'configured-timeouts', scope);
+        return { analysis, timeline, tunnels, rejects, rateRow, servers, timeouts };
       });
       const r = rateRow[0] ?? {};
       const seconds = Math.max(Number(r['span_ms'] ?? 0) / 1000, 1);
@@ -114,25 +147,46 @@ export function createScreenSource(db: Database, options: ScreenSourceOptions): 
         failureTimeline: toTimeline(timeline),
         live,
         since: from,
+        tunnelServers: servers.map(toTunnelServer),
+        timeouts: timeouts.map((t): ConfiguredTimeout => ({ backend: String(t['backend']), name: String(t['name']), ms: Number(t['ms']), text: String(t['text']), where: String(t['where']) })),
       };
     },
-    async drill(target: DrillTarget): Promise<DrillResult> {
-      const from = since();
-      switch (target.kind) {
-        case 'error':
-          return lines('drill-error', { since: from, scope_backend: backend, cause: target.cause, status: target.status, backend: target.backend, server: target.server },
-            `${target.status ?? '-'} ${target.cause} on ${target.backend ?? '?'}/${target.server ?? '?'}`);
-        case 'disconnect':
-          return lines('drill-disconnect', { since: from, backend: target.backend, interval_ms: target.intervalMs },
-            `tunnels of ${target.backend} ending after about ${target.intervalMs} ms`);
-        case 'backend':
-          return lines('drill-backend', { since: from, backend: target.backend, tunnels_only: target.tunnelsOnly },
-            `${target.tunnelsOnly ? 'tunnels' : 'sessions'} of ${target.backend}`);
-        case 'event':
-          return lines('drill-event', { ts: target.ts === null ? null : target.ts.replace('T', ' ').replace('Z', ''), message: target.message }, 'event');
-        case 'reject':
-          return lines('drill-reject', { source_id: target.sourceId, line_no: target.lineNo }, `rejected line ${target.sourceId}:${target.lineNo}`);
-      }
+    async drillCount(query: DrillQuery): Promise<number> {
+      const [rows, params] = drillRows(query, backend);
+      const [row] = await exclusive(async () => {
+        await prepared();
+        return runDrill(db, rows, 'drill-count', { ...params, filter: query.filter });
+      });
+      return Number(row?.['total'] ?? 0);
+    },
+    async drillPage(query, request): Promise<readonly DrillLine[]> {
+      const [rows, params] = drillRows(query, backend);
+      // Backward pages are read in the opposite direction, then turned round into the view's order.
+      const dir = (query.order === 'asc' ? 1 : -1) * (request.backward ? -1 : 1);
+      const result = await exclusive(async () => {
+        await prepared();
+        return runDrill(db, rows, 'drill-page', {
+          ...params, ...anchorParams(request.anchor), filter: query.filter, dir, inclusive: request.inclusive, limit: request.limit,
+        });
+      });
+      const lines = result.map((r): DrillLine => ({
+        key: { k: Number(r['k']), sourceId: Number(r['source_id']), lineNo: Number(r['line_no']) },
+        ts: r['ts'] === null ? null : String(r['ts']), raw: r['raw'] === true, text: String(r['text'] ?? ''),
+      }));
+      return request.backward ? lines.reverse() : lines;
+    },
+    async drillFind(query, request) {
+      const [rows, params] = drillRows(query, backend);
+      const order = query.order === 'asc' ? 1 : -1;
+      const dir = order * (request.backward ? -1 : 1);
+      const find = (from: DrillKey | null) => runDrill(db, rows, 'drill-find', { ...params, ...anchorParams(from), filter: query.filter, dir, order, term: request.term });
+      const [hit] = await exclusive(async () => {
+        await prepared();
+        const after = await find(request.from);
+        // Past the last match: wrap around to the first, as less and vi do.
+        return after.length || request.from === null ? after : find(null);
+      });
+      return hit ? { key: { k: Number(hit['k']), sourceId: Number(hit['source_id']), lineNo: Number(hit['line_no']) }, index: Number(hit['idx']) } : null;
     },
     async runSql(sql: string): Promise<QueryResult> {
       return exclusive(async () => {

@@ -4,20 +4,16 @@
  */
 import type { Analysis, Finding } from '../diagnose/analyze.js';
 import { displayText, jsonForTerminal } from '../text/display-text.js';
-import { accountingText, scopeText } from './scope-text.js';
+import { accountingText, scopeText } from '../diagnose/scope-text.js';
 
 export const ANALYSIS_FORMATS = ['text', 'markdown', 'json'] as const;
 export type AnalysisFormat = (typeof ANALYSIS_FORMATS)[number];
 
 const MARK: Record<Finding['severity'], string> = { critical: '!!', warning: '! ', info: '  ' };
 
-/**
- * Markdown: escape what would format, link, break a table or pass HTML through, and control characters.
- * Our text never starts a line, so line-start syntax (#, -, 1.) needs nothing.
- */
-export function escapeMarkdown(value: unknown): string {
-  return displayText(value).replace(/[\\`*_[\]|<>~&]/g, (ch) => `\\${ch}`);
-}
+/** Markdown: our prose with its code spans kept, logged values escaped where Markdown would act on them. */
+export { markdownCode, markdownText as escapeMarkdown } from './markdown-text.js';
+import { markdownCode, markdownText } from './markdown-text.js';
 
 /**
  * What to say when there is no finding: "no problem" only when sessions were understood; an empty scope is not
@@ -61,27 +57,33 @@ function text(a: Analysis): string {
   return out.join('\n') + '\n';
 }
 
+/** A finding as a list item: severity, title, then detail and advice on lines of their own (hard breaks). */
+export function markdownFinding(f: Finding): string {
+  return `- **${f.severity}** ${markdownText(f.title)}  \n  ${markdownText(f.detail)}${f.advice ? `  \n  → ${markdownText(f.advice)}` : ''}`;
+}
+
 function markdown(a: Analysis): string {
   const s = a.summary;
   const out: string[] = [
     '# wsdiag analysis', '',
-    `${s.sessions} sessions (${s.upgrades} upgraded), ${s.events} events, ${s.rejects} rejected lines; ${escapeMarkdown(s.from ?? '-')} – ${escapeMarkdown(s.to ?? '-')}`, '',
-    `Scope: ${escapeMarkdown(scopeText(a.scope, s.accounting))}.  `, `Lines: ${escapeMarkdown(accountingText(s.accounting))}.`,
+    `${s.sessions} sessions (${s.upgrades} upgraded), ${s.events} events, ${s.rejects} rejected lines; ${markdownText(s.from ?? '-')} – ${markdownText(s.to ?? '-')}`, '',
+    `Scope: ${markdownText(scopeText(a.scope, s.accounting))}.  `, `Lines: ${markdownText(accountingText(s.accounting))}.`,
     '', '## Findings', '',
   ];
   if (a.findings.length === 0) out.push(noFindingText(a));
-  for (const f of a.findings) out.push(`- **${f.severity}** ${escapeMarkdown(f.title)}  \n  ${escapeMarkdown(f.detail)}${f.advice ? `  \n  → ${escapeMarkdown(f.advice)}` : ''}`);
+  for (const f of a.findings) out.push(markdownFinding(f));
+  const cell = (v: unknown) => markdownCode(v, { table: true });
   if (a.errors.length) {
-    out.push('', '## Failures', '', '| status | cause | backend | server | count | first | last |', '|---|---|---|---|---|---|---|');
-    for (const e of a.errors) out.push(`| ${e.status ?? '-'} | ${escapeMarkdown(e.cause)} | ${escapeMarkdown(e.backend)} | ${escapeMarkdown(e.server)} | ${e.count} | ${escapeMarkdown(e.first)} | ${escapeMarkdown(e.last)} |`);
+    out.push('', '## Failures', '', '| status | cause | backend | server | count | first | last |', '|--:|---|---|---|--:|---|---|');
+    for (const e of a.errors) out.push(`| ${e.status ?? '-'} | ${e.cause} | ${cell(e.backend)} | ${cell(e.server)} | ${e.count} | ${e.first ?? ''} | ${e.last ?? ''} |`);
   }
   if (a.tunnels.length) {
-    out.push('', '## Tunnel durations (ms)', '', '| backend | count | p50 | p90 | p99 | max |', '|---|---|---|---|---|---|');
-    for (const t of a.tunnels) out.push(`| ${escapeMarkdown(t.backend)} | ${t.count} | ${t.p50_ms} | ${t.p90_ms} | ${t.p99_ms} | ${t.max_ms} |`);
+    out.push('', '## Tunnel durations (ms)', '', '| backend | count | p50 | p90 | p99 | max |', '|---|--:|--:|--:|--:|--:|');
+    for (const t of a.tunnels) out.push(`| ${cell(t.backend)} | ${t.count} | ${t.p50_ms} | ${t.p90_ms} | ${t.p99_ms} | ${t.max_ms} |`);
   }
   if (a.lint.length) {
     out.push('', '## Configuration', '', 'For the backends the logs show upgrading.', '');
-    for (const l of a.lint) out.push(`- **${l.severity}** ${escapeMarkdown(`${l.where.file}:${l.where.line}`)}: ${escapeMarkdown(l.message)}  \n  ${escapeMarkdown(l.why)}  \n  → ${escapeMarkdown(l.fix)}`);
+    for (const l of a.lint) out.push(`- **${l.severity}** ${markdownCode(`${l.where.file}:${l.where.line}`)}: ${markdownText(l.message)}  \n  ${markdownText(l.why)}  \n  → ${markdownText(l.fix)}`);
   }
   return out.join('\n') + '\n';
 }

@@ -4,11 +4,15 @@
  * contract plus the window, the comparison and the thresholds). One map of formatters.
  */
 import type { Figure, ReportData } from '../diagnose/report-data.js';
-import { escapeMarkdown, noFindingText } from './analysis-formats.js';
-import { escapeHtml, jsonForHtml } from './escape-html.js';
-import { accountingText, scopeText } from './scope-text.js';
+import type { Finding } from '../diagnose/analyze.js';
+import { timeoutMarks } from '../diagnose/duration-buckets.js';
+import { formatDuration } from '../text/format-duration.js';
+import { markdownFinding, noFindingText } from './analysis-formats.js';
+import { accountingText, scopeText } from '../diagnose/scope-text.js';
 import { jsonForTerminal } from '../text/display-text.js';
-import { durationHistogram, eventTimeline, horizontalBars, stackedBars } from './svg-charts.js';
+import { markdownCode, markdownText } from './markdown-text.js';
+import { escapeHtml, jsonForHtml } from './escape-html.js';
+import { causeSmallMultiples, durationHistogram, missRateBars, STATE_LEGEND, stateTimeline } from './svg-charts.js';
 
 export const REPORT_FORMATS = ['markdown', 'html', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -26,95 +30,142 @@ function delta(f: Figure): string {
 
 function markdown(r: ReportData): string {
   const a = r.analysis;
+  const cell = (v: unknown) => markdownCode(v, { table: true });
   const out: string[] = [
-    `# wsdiag report ${escapeMarkdown(r.window.since ?? '…')} – ${escapeMarkdown(r.window.until ?? '…')}`, '',
-    `Scope: ${escapeMarkdown(scopeText(a.scope, a.summary.accounting))}.  `, `Lines: ${escapeMarkdown(accountingText(a.summary.accounting))}.`, '',
+    `# wsdiag report ${markdownText(r.window.since ?? '…')} – ${markdownText(r.window.until ?? '…')}`, '',
+    `Scope: ${markdownText(scopeText(a.scope, a.summary.accounting))}.  `, `Lines: ${markdownText(accountingText(a.summary.accounting))}.`, '',
   ];
   const crossed = r.thresholds.filter((t) => t.crossed);
   if (crossed.length) {
     out.push('## Thresholds crossed', '');
-    for (const t of crossed) out.push(`- **${escapeMarkdown(t.threshold)}**: ${escapeMarkdown(t.shown)}`);
+    for (const t of crossed) out.push(`- ${markdownCode(t.threshold)}: ${markdownText(t.shown)}`);
     out.push('');
   }
   out.push('## Findings', '');
   if (!a.findings.length) out.push(noFindingText(a));
-  for (const f of a.findings) out.push(`- **${f.severity}** ${escapeMarkdown(f.title)}  \n  ${escapeMarkdown(f.detail)}${f.advice ? `  \n  → ${escapeMarkdown(f.advice)}` : ''}`);
+  for (const f of a.findings) out.push(markdownFinding(f));
   out.push('', `${a.summary.sessions} sessions, ${a.summary.upgrades} upgraded, ${a.summary.events} events, ${a.summary.rejects} rejected lines.`);
   if (r.comparison) {
     const worse = r.comparison.figures.filter((f) => f.worse);
-    out.push('', `## Compared with ${escapeMarkdown(r.comparison.since)} – ${escapeMarkdown(r.comparison.until)}`, '');
-    if (worse.length) out.push(`Worse: ${worse.map((f) => escapeMarkdown(f.name)).join(', ')}.`, '');
+    out.push('', `## Compared with ${markdownText(r.comparison.since)} – ${markdownText(r.comparison.until)}`, '');
+    if (worse.length) out.push(`Worse: ${worse.map((f) => markdownText(f.name)).join(', ')}.`, '');
     out.push('| figure | now | before | change |', '|---|--:|--:|--:|');
-    for (const f of r.comparison.figures) out.push(`| ${f.worse ? '**' : ''}${escapeMarkdown(f.name)}${f.worse ? '**' : ''} | ${figureValue(f.name, f.current)} | ${figureValue(f.name, f.previous)} | ${delta(f)} |`);
+    for (const f of r.comparison.figures) out.push(`| ${f.worse ? '**' : ''}${markdownText(f.name, { table: true })}${f.worse ? '**' : ''} | ${figureValue(f.name, f.current)} | ${figureValue(f.name, f.previous)} | ${delta(f)} |`);
   }
   if (a.errors.length) {
     out.push('', '## Failures', '', '| status | cause | backend/server | count | last |', '|--:|---|---|--:|---|');
-    for (const e of a.errors.slice(0, 20)) out.push(`| ${e.status ?? '–'} | ${escapeMarkdown(e.cause)} | ${escapeMarkdown(`${e.backend}/${e.server}`)} | ${e.count} | ${escapeMarkdown(e.last)} |`);
+    for (const e of a.errors.slice(0, 20)) out.push(`| ${e.status ?? '–'} | ${e.cause} | ${cell(`${e.backend}/${e.server}`)} | ${e.count} | ${e.last ?? ''} |`);
   }
   if (a.tunnels.length) {
     out.push('', '## Tunnel durations (ms)', '', '| backend | count | p50 | p90 | p99 | max |', '|---|--:|--:|--:|--:|--:|');
-    for (const t of a.tunnels) out.push(`| ${escapeMarkdown(t.backend)} | ${t.count} | ${t.p50_ms} | ${t.p90_ms} | ${t.p99_ms} | ${t.max_ms} |`);
+    for (const t of a.tunnels) out.push(`| ${cell(t.backend)} | ${t.count} | ${t.p50_ms} | ${t.p90_ms} | ${t.p99_ms} | ${t.max_ms} |`);
   }
   if (a.sticky.length) {
     out.push('', '## Sticky sessions', '', '| backend | method | connections | misses | miss rate |', '|---|---|--:|--:|--:|');
-    for (const s of a.sticky) out.push(`| ${escapeMarkdown(s.backend)} | ${s.method} | ${s.connections} | ${s.misses} | ${pct(s.miss_rate)} |`);
+    for (const s of a.sticky) out.push(`| ${cell(s.backend)} | ${s.method} | ${s.connections} | ${s.misses} | ${pct(s.miss_rate)} |`);
   }
   if (a.lint.length) {
     out.push('', '## Configuration', '', 'For the backends the logs show upgrading.', '');
-    for (const l of a.lint) out.push(`- **${l.severity}** ${escapeMarkdown(`${l.where.file}:${l.where.line}`)}: ${escapeMarkdown(l.message)}  \n  → ${escapeMarkdown(l.fix)}`);
+    for (const l of a.lint) out.push(`- **${l.severity}** ${markdownCode(`${l.where.file}:${l.where.line}`)}: ${markdownText(l.message)}  \n  → ${markdownText(l.fix)}`);
   }
   return out.join('\n') + '\n';
 }
 
 const CSS = `
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:900px;color:#222;padding:0 1em}
-h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}
-.meta{color:#666}.crossed{background:#fdecea;border-left:4px solid #c0392b;padding:.5em 1em}
-.finding{margin:.6em 0;padding:.4em .8em;border-left:4px solid #999}.critical{border-color:#c0392b}.warning{border-color:#e67e22}.info{border-color:#7f8c8d}
-.finding b{display:block}.advice{color:#1d6b3a}table{border-collapse:collapse;width:100%;margin:.5em 0}
+*{box-sizing:border-box}
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1160px;color:#222;padding:1em 1.5em}
+h1{font-size:1.45em;margin:0}h2{font-size:1.1em;margin:1.4em 0 .4em;border-bottom:1px solid #ddd;padding-bottom:.2em}
+h3{font-size:1em;margin:.2em 0}.meta{color:#666}
+header{border-bottom:2px solid #333;padding-bottom:.6em}
+.window{margin:.1em 0 .5em;color:#444}
+.totals{display:flex;flex-wrap:wrap;gap:.4em 1.6em;margin:.3em 0 .6em}.totals div{white-space:nowrap}.totals b{font-size:1.25em}
+.worst{list-style:none;margin:0;padding:0}.worst li{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;padding:.12em 0}
+.sev{display:inline-block;min-width:5.2em;font-size:.8em;font-weight:600;text-transform:uppercase;color:#fff;padding:0 .4em;margin-right:.5em;border-radius:3px;text-align:center}
+.sev.critical{background:#c0392b}.sev.warning{background:#d68910}.sev.info{background:#7f8c8d}
+.crossed{background:#fdecea;border-left:4px solid #c0392b;padding:.3em 1em;margin:.4em 0}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:.6em 1.4em}
+.finding{margin:.5em 0;padding:.3em .8em;border-left:4px solid #999}.finding.critical{border-color:#c0392b}.finding.warning{border-color:#d68910}.finding.info{border-color:#7f8c8d}
+.finding b{display:block}.advice{color:#1d6b3a}
+details{margin:.4em 0}summary{cursor:pointer;font-weight:600}
+table{border-collapse:collapse;width:100%;margin:.5em 0}
 th,td{border-bottom:1px solid #eee;padding:.25em .5em;text-align:left;vertical-align:top}td.n,th.n{text-align:right}
-.worse{color:#c0392b;font-weight:600}.legend{font-size:12px;margin:.2em 0 1em}.key{margin-right:1em}.key i{display:inline-block;width:10px;height:10px;margin-right:4px}
+.worse{color:#c0392b;font-weight:600}.legend{font-size:12px;margin:.2em 0 .8em}.key{margin-right:1.2em;white-space:nowrap}
+.key i{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:-1px}.key i.circle{border-radius:50%}
 code,.raw{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}`;
+
+const SEVERITIES: readonly Finding['severity'][] = ['critical', 'warning', 'info'];
+const iso = (t: string): string => (t.includes('T') ? t : `${t.replace(' ', 'T')}Z`);
+const spanText = (since: string | null, until: string | null): string => {
+  if (!since || !until) return 'all the data';
+  const a = iso(since).replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
+  const b = iso(until).replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
+  return `${a} – ${a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b} UTC`;
+};
+
+/** Escaped text with our `code spans` shown as code (the advice quotes directives that way). */
+const prose = (value: unknown): string => escapeHtml(value).replace(/&#96;([^<>\n]+?)&#96;/g, '<code>$1</code>');
 
 function html(r: ReportData): string {
   const a = r.analysis;
   const e = escapeHtml;
+  const s = a.summary;
+  const failed = a.errors.filter((x) => x.status !== null && x.status >= 500).reduce((n, x) => n + x.count, 0);
   const parts: string[] = [];
-  parts.push(`<h1>WebSocket report</h1><p class="meta">${e(r.window.since ?? '…')} – ${e(r.window.until ?? '…')} · ${a.summary.sessions} sessions, ${a.summary.upgrades} upgraded, ${a.summary.events} events, ${a.summary.rejects} rejected lines</p>`);
-  parts.push(`<p class="meta">Scope: ${e(scopeText(a.scope, a.summary.accounting))}.<br>Lines: ${e(accountingText(a.summary.accounting))}.</p>`);
+
+  // The incident first: the window, the totals, the three worst findings in a line each.
+  const lengthMs = r.window.since && r.window.until ? Date.parse(iso(r.window.until)) - Date.parse(iso(r.window.since)) : null;
+  const totals: [string, string][] = [
+    ['sessions', String(s.sessions)], ['upgraded', String(s.upgrades)], ['5xx', String(failed)],
+    ['findings', String(a.findings.length)], ['server events', String(s.events)], ['rejected lines', String(s.rejects)],
+  ];
   const crossed = r.thresholds.filter((t) => t.crossed);
-  if (crossed.length) parts.push(`<div class="crossed"><b>Thresholds crossed</b><ul>${crossed.map((t) => `<li><code>${e(t.threshold)}</code>: ${e(t.shown)}</li>`).join('')}</ul></div>`);
-  parts.push('<h2>Findings</h2>');
-  parts.push(a.findings.length ? a.findings.map((f) => `<div class="finding ${e(f.severity)}"><b>${e(f.title)}</b>${e(f.detail)}${f.advice ? `<div class="advice">→ ${e(f.advice)}</div>` : ''}</div>`).join('') : `<p>${e(noFindingText(a))}</p>`);
+  parts.push(`<header><h1>WebSocket incident report</h1>
+<p class="window">${e(spanText(r.window.since, r.window.until))}${lengthMs !== null ? ` <span class="meta">(${e(formatDuration(lengthMs))})</span>` : ''}</p>
+<div class="totals">${totals.map(([k, v]) => `<div><b>${e(v)}</b> ${e(k)}</div>`).join('')}</div>
+${crossed.length ? `<div class="crossed"><b>Thresholds crossed:</b> ${crossed.map((t) => `<code>${e(t.threshold)}</code> (${e(t.shown)})`).join(', ')}</div>` : ''}
+${a.findings.length ? `<ol class="worst">${a.findings.slice(0, 3).map((f) => `<li title="${e(f.title)}"><span class="sev ${e(f.severity)}">${e(f.severity)}</span>${e(f.title)}</li>`).join('')}</ol>` : `<p>${e(noFindingText(a))}</p>`}
+<p class="meta">Scope: ${e(scopeText(a.scope, s.accounting))}.<br>Lines: ${e(accountingText(s.accounting))}.</p>
+</header>`);
 
-  // 5xx and failures by cause over time.
-  const buckets = [...new Set(r.series.map((s) => s.bucket))].sort();
-  const stacks = new Map<string, number[]>();
-  for (const s of r.series) {
-    const row = stacks.get(s.cause) ?? buckets.map(() => 0);
-    row[buckets.indexOf(s.bucket)] = s.count;
-    stacks.set(s.cause, row);
-  }
-  parts.push(`<h2>Failures by cause over time</h2>${buckets.length ? stackedBars({ buckets, stacks }, 'failures by cause over time') : '<p>No failure in this window.</p>'}`);
-
-  if (a.tunnels.length) {
-    parts.push('<h2>Tunnel durations</h2>');
-    for (const t of a.tunnels) {
-      const marks = r.timeouts.filter((x) => x.backend === t.backend && x.name === 'tunnel').map((x) => ({ label: `timeout tunnel ${x.text}`, ms: x.ms }));
-      const fallback = marks.length ? [] : r.timeouts.filter((x) => x.backend === t.backend && x.name === 'server').map((x) => ({ label: `timeout server ${x.text}`, ms: x.ms }));
-      const clusters = a.disconnects.filter((d) => d.backend === t.backend && d.timeout).map((d) => ({ label: `${d.timeout!.directive} (${d.count} cut)`, ms: d.timeout!.value_ms }));
-      const seen = new Set<number>();
-      const all = [...marks, ...fallback, ...clusters].filter((m) => (seen.has(m.ms) ? false : (seen.add(m.ms), true)));
-      parts.push(`<h3>${e(t.backend)} <span class="meta">${t.count} tunnels · p50 ${t.p50_ms} ms · p90 ${t.p90_ms} ms · p99 ${t.p99_ms} ms · max ${t.max_ms} ms</span></h3>${durationHistogram(t.histogram, all, `tunnel durations of ${t.backend}`)}`);
+  // Charts.
+  if (r.series.length && r.window.since && r.window.until) {
+    const counts = new Map<string, Map<number, number>>();
+    for (const x of r.series) {
+      const m = counts.get(x.cause) ?? new Map<number, number>();
+      m.set(Date.parse(iso(x.bucket)), x.count);
+      counts.set(x.cause, m);
     }
+    const bucketMs = r.bucketSeconds * 1000;
+    const from = Math.floor(Date.parse(iso(r.window.since)) / bucketMs) * bucketMs;
+    parts.push(`<h2>Failures by cause over time</h2>${causeSmallMultiples({ from, to: Date.parse(iso(r.window.until)), bucketMs, counts }, 'failures by cause over time')}`);
+  } else {
+    parts.push('<h2>Failures by cause over time</h2><p>No failure in this window.</p>');
+  }
+  if (a.tunnels.length) {
+    parts.push('<h2>Tunnel durations</h2><div class="grid">');
+    for (const t of a.tunnels) {
+      const marks = timeoutMarks(t.backend, r.timeouts, a.disconnects);
+      parts.push(`<div><h3>${e(t.backend)} <span class="meta">${t.count} tunnels · p50 ${e(formatDuration(t.p50_ms))} · p90 ${e(formatDuration(t.p90_ms))} · p99 ${e(formatDuration(t.p99_ms))} · max ${e(formatDuration(t.max_ms))}</span></h3>${durationHistogram(t.histogram, marks, `tunnel durations of ${t.backend}`)}</div>`);
+    }
+    parts.push('</div>');
   }
   if (a.sticky.length) {
-    parts.push(`<h2>Sticky-session miss rate</h2>${horizontalBars(a.sticky.map((s) => ({ label: `${s.backend} (${s.method})`, value: s.miss_rate, text: `${pct(s.miss_rate)} of ${s.connections}` })), 'sticky miss rate per backend')}`);
+    parts.push(`<h2>Sticky-session miss rate</h2>${missRateBars(a.sticky.map((x) => ({ label: `${x.backend} (${x.method})`, value: x.miss_rate, text: `${pct(x.miss_rate)} of ${x.connections}` })), 'sticky miss rate per backend')}`);
   }
-  const stateEvents = a.events.filter((x) => /^(server\.(down|up)|backend\.no-server)$/.test(String(x['kind'])) && x['ts']).map((x) => ({ ts: String(x['ts']), kind: String(x['kind']), proxy: String(x['proxy']), server: x['server'] === null ? null : String(x['server']) }));
+  const stateEvents = a.events.filter((x) => /^(server\.(down|up)|backend\.no-server)$/.test(String(x['kind'])) && x['ts'] && x['proxy'])
+    .map((x) => ({ ts: iso(String(x['ts'])), kind: String(x['kind']), proxy: String(x['proxy']), server: x['server'] === null || x['server'] === undefined || x['server'] === '' ? null : String(x['server']) }));
   if (stateEvents.length && r.window.since && r.window.until) {
-    const iso = (t: string): string => (t.includes('T') ? t : `${t.replace(' ', 'T')}Z`);
-    parts.push(`<h2>Server DOWN/UP events</h2>${eventTimeline(stateEvents, iso(r.window.since), iso(r.window.until), 'server state changes')}`);
+    const legend = STATE_LEGEND.map((l) => `<span class="key"><i class="${l.shape}" style="background:${l.color}"></i>${e(l.text)}</span>`).join('');
+    parts.push(`<h2>Server DOWN/UP events</h2>${stateTimeline(stateEvents, iso(r.window.since), iso(r.window.until), 'server state changes')}<div class="legend">${legend}</div>`);
+  }
+
+  // The details: every finding, by severity, each group folded but the critical one.
+  parts.push('<h2>Findings</h2>');
+  if (!a.findings.length) parts.push(`<p>${e(noFindingText(a))}</p>`);
+  for (const severity of SEVERITIES) {
+    const group = a.findings.filter((f) => f.severity === severity);
+    if (!group.length) continue;
+    parts.push(`<details${severity === 'critical' ? ' open' : ''}><summary>${group.length} ${e(severity)}</summary>${group.map((f) => `<div class="finding ${e(f.severity)}"><b>${prose(f.title)}</b>${prose(f.detail)}${f.advice ? `<div class="advice">→ ${prose(f.advice)}</div>` : ''}</div>`).join('')}</details>`);
   }
   if (r.comparison) {
     parts.push(`<h2>Compared with ${e(r.comparison.since)} – ${e(r.comparison.until)}</h2><table><tr><th>figure</th><th class="n">now</th><th class="n">before</th><th class="n">change</th></tr>${r.comparison.figures.map((f) => `<tr class="${f.worse ? 'worse' : ''}"><td>${e(f.name)}</td><td class="n">${e(figureValue(f.name, f.current))}</td><td class="n">${e(figureValue(f.name, f.previous))}</td><td class="n">${e(delta(f))}</td></tr>`).join('')}</table>`);

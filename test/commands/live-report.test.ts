@@ -23,11 +23,11 @@ describe('live reports', () => {
     const diff = createFindingDiff();
     const f = DATA.analysis.findings;
     const first = diff(f, 't1').trim().split('\n').map((l) => JSON.parse(l) as { event: string });
-    expect(first.map((r) => r.event)).toEqual(['new', 'new']);
+    expect(first.map((r) => r.event)).toEqual(f.map(() => 'new'));
     expect(diff(f, 't2')).toBe('');
     const grown = [{ ...f[0]!, title: f[0]!.title.replace('7 ×', '8 ×') }];
     const second = diff(grown, 't3').trim().split('\n').map((l) => JSON.parse(l) as { event: string });
-    expect(second.map((r) => r.event)).toEqual(['changed', 'resolved']);
+    expect(second.map((r) => r.event)).toEqual(['changed', ...f.slice(1).map(() => 'resolved')]);
     expect(JSON.stringify(second)).not.toContain(EVIL); // JSON escapes the control characters
   });
 

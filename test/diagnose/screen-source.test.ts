@@ -1,12 +1,16 @@
-/** The screens' data over a real store: every drill-down query runs and finds the lines behind its row. */
+/** The screens' data over a real store: every drill-down counts, pages and searches the lines behind its row. */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../src/config/read-config.js';
 import { ingestInputs } from '../../src/pipeline/batch-policy.js';
+import { storeConfig } from '../../src/store/config-tables.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
-import type { ScreenData } from '../../src/diagnose/screen-data.js';
+import type { DrillLine, DrillQuery, DrillTarget, ScreenData } from '../../src/diagnose/screen-data.js';
 import { createScreenSource, type ClosableScreenSource } from '../../src/diagnose/screen-source.js';
-import { drillTarget, SCREENS } from '../../src/ui/screens.js';
+import { drillTarget, findingLink, SCREENS } from '../../src/ui/screens.js';
 
-const SAMPLES = ['samples/ws-httplog.log', 'samples/events.log'].map((p) => new URL(`../../${p}`, import.meta.url).pathname);
+const path = (p: string): string => new URL(`../../${p}`, import.meta.url).pathname;
+const SAMPLES = ['samples/ws-httplog.log', 'samples/events.log'].map(path);
 
 let db: Database;
 let source: ClosableScreenSource;
@@ -14,8 +18,10 @@ let data: ScreenData;
 
 beforeAll(async () => {
   db = await openDatabase(null);
+  const config = readConfig(readFileSync(path('samples/ws-httplog.cfg'), 'utf8'), 'ws-httplog.cfg');
+  await storeConfig(db, config);
   await ingestInputs(db, SAMPLES, { timeZone: 'UTC', parseOn: 'main' });
-  source = createScreenSource(db, { config: null, windowMs: null });
+  source = createScreenSource(db, { config, windowMs: null });
   data = await source.load();
 });
 
@@ -23,6 +29,21 @@ afterAll(async () => {
   await source.close();
   db.close();
 });
+
+const query = (target: DrillTarget, extra: Partial<DrillQuery> = {}): DrillQuery => ({ target, since: null, order: 'asc', filter: null, ...extra });
+
+/** Every row of a drill-down, page by page (pages of `size`, forward or backward). */
+async function readAll(q: DrillQuery, size: number, backward = false): Promise<DrillLine[]> {
+  const out: DrillLine[] = [];
+  let anchor = null;
+  for (;;) {
+    const page = await source.drillPage(q, { anchor, inclusive: false, backward, limit: size });
+    if (backward) out.unshift(...page);
+    else out.push(...page);
+    if (page.length < size) return out;
+    anchor = (backward ? page[0] : page[page.length - 1])!.key;
+  }
+}
 
 describe('createScreenSource', () => {
   it('loads the analysis, rejects and rates of an archive', () => {
@@ -40,35 +61,139 @@ describe('createScreenSource', () => {
     expect(new Map(causes.map((c) => [c.cause, c.total]))).toEqual(fiveXX);
     for (const c of causes) {
       expect(c.perSecond.length).toBeLessThanOrEqual(40);
-      // Rates back to counts: every 5xx is in some span.
       expect(Math.round(c.perSecond.reduce((a, b) => a + b, 0) * (bucketMs / 1000))).toBe(c.total);
     }
-    // Most first.
     expect(causes.map((c) => c.total)).toEqual([...causes.map((c) => c.total)].sort((a, b) => b - a));
-    // The newest line of each upgrading backend says how many connections it has (beconn).
     const { rows } = await db.query(`SELECT sum(b) AS n FROM (SELECT arg_max(beconn, ts) AS b FROM sessions WHERE upgraded GROUP BY backend)`);
     expect(data.openTunnels).toBe(Number(rows[0]!['n']));
     expect(data.openTunnels).toBeGreaterThan(0);
   });
 
-  it.each(['errors', 'sticky', 'tunnels', 'events'] as const)('Enter on the first row of %s finds its lines', async (screen) => {
+  it('gives every server its own tunnel histogram, in 1-2-5 buckets that add up to its count', () => {
+    expect(data.tunnelServers.length).toBeGreaterThan(data.analysis.tunnels.length - 1);
+    for (const s of data.tunnelServers) {
+      const bounds = Object.keys(s.histogram).map(Number);
+      for (const b of bounds) expect(String(b)).toMatch(/^[125]0+$/);
+      expect(Object.values(s.histogram).reduce((a, b) => a + b, 0)).toBe(s.count);
+    }
+    for (const t of data.analysis.tunnels) {
+      const servers = data.tunnelServers.filter((s) => s.backend === t.backend);
+      expect(servers.reduce((n, s) => n + s.count, 0)).toBe(t.count);
+    }
+    // The configured timeouts that end idle tunnels, to mark on the histogram.
+    expect(data.timeouts.some((t) => t.name === 'tunnel')).toBe(true);
+  });
+
+  it.each(['errors', 'sticky', 'tunnels', 'events'] as const)('Enter on the first row of %s counts and pages its lines', async (screen) => {
     const target = drillTarget(screen, data, 0);
     expect(target).not.toBeNull();
-    const result = await source.drill(target!);
-    expect(result.lines.length).toBeGreaterThan(0);
-    for (const line of result.lines) expect(line.lineNo).toBeGreaterThan(0);
+    const total = await source.drillCount(query(target!));
+    expect(total).toBeGreaterThan(0);
+    const lines = await readAll(query(target!), 1000);
+    expect(lines).toHaveLength(total);
+    for (const line of lines) expect(line.key.lineNo).toBeGreaterThan(0);
   });
 
-  it('an error group drills to exactly its sessions', async () => {
-    const group = data.analysis.errors[0]!;
-    const result = await source.drill({ kind: 'error', status: group.status, cause: group.cause, backend: group.backend, server: group.server });
-    expect(result.lines).toHaveLength(group.count);
-    expect(result.lines[0]!.text).toContain(group.backend!);
+  it('a disconnect cluster drills to the tunnels that ended after about its interval', async () => {
+    const timeout = data.timeouts.find((t) => t.name === 'tunnel' && t.backend === 'be_ws')!;
+    const { rows } = await db.query(`SELECT count(*) AS n FROM sessions WHERE backend = $b AND upgraded AND abs(duration_ms - $ms) <= greatest(50, $ms * 0.02)`, { b: timeout.backend, ms: timeout.ms });
+    expect(Number(rows[0]!['n'])).toBeGreaterThan(0);
+    expect(await source.drillCount(query({ kind: 'disconnect', backend: timeout.backend, intervalMs: timeout.ms }))).toBe(Number(rows[0]!['n']));
   });
 
-  it('a reject drills to its raw line', async () => {
+  it('an error group drills to exactly its sessions, each with its raw line', async () => {
+    for (const group of data.analysis.errors) {
+      const q = query({ kind: 'error', status: group.status, cause: group.cause, backend: group.backend, server: group.server });
+      expect(await source.drillCount(q)).toBe(group.count);
+      const [first] = await source.drillPage(q, { anchor: null, inclusive: false, backward: false, limit: 5 });
+      expect(first!.raw).toBe(true);
+      expect(first!.text).toContain(group.backend!);
+    }
+  });
+
+  it('pages forward and backward, in either order, to the same rows as one read', async () => {
+    const q = query({ kind: 'sessions', title: 'all' });
+    const all = await readAll(q, 10_000);
+    expect(all).toHaveLength(data.analysis.summary.sessions);
+    const keys = (l: DrillLine[]) => l.map((x) => `${x.key.sourceId}:${x.key.lineNo}`);
+    expect(keys(await readAll(q, 7))).toEqual(keys(all));
+    expect(keys(await readAll(q, 7, true))).toEqual(keys(all));
+    const desc = await readAll({ ...q, order: 'desc' }, 4);
+    expect(keys(desc)).toEqual(keys(all).reverse());
+    // The order is by time, then source and line.
+    for (let i = 1; i < all.length; i++) expect(all[i]!.key.k).toBeGreaterThanOrEqual(all[i - 1]!.key.k);
+    // A page may start at its anchor.
+    const at = await source.drillPage(q, { anchor: all[10]!.key, inclusive: true, backward: false, limit: 3 });
+    expect(keys([...at])).toEqual(keys(all.slice(10, 13)));
+  });
+
+  it('a clean session says that it is a summary, not a raw line', async () => {
+    const all = await readAll(query({ kind: 'sessions', title: 'all' }), 1000);
+    expect(all.some((l) => !l.raw)).toBe(true);
+    expect(all.some((l) => l.raw)).toBe(true);
+  });
+
+  it('filters, and finds the next line containing a text with its position, wrapping around', async () => {
+    const q = query({ kind: 'sessions', title: 'all' });
+    const all = await readAll(q, 1000);
+    const matching = all.map((l, i) => [l, i] as const).filter(([l]) => l.text.toLowerCase().includes('be_cookie'));
+    expect(matching.length).toBeGreaterThan(2);
+    const filtered = { ...q, filter: 'BE_COOKIE' };
+    expect(await source.drillCount(filtered)).toBe(matching.length);
+    expect((await readAll(filtered, 3)).map((l) => l.key)).toEqual(matching.map(([l]) => l.key));
+
+    const first = await source.drillFind(q, { term: 'Be_Cookie', from: null, backward: false });
+    expect(first).toEqual({ key: matching[0]![0].key, index: matching[0]![1] });
+    const second = await source.drillFind(q, { term: 'be_cookie', from: first!.key, backward: false });
+    expect(second).toEqual({ key: matching[1]![0].key, index: matching[1]![1] });
+    const back = await source.drillFind(q, { term: 'be_cookie', from: second!.key, backward: true });
+    expect(back!.index).toBe(matching[0]![1]);
+    // From the last match, n wraps to the first; N from the first wraps to the last.
+    const last = matching[matching.length - 1]!;
+    expect((await source.drillFind(q, { term: 'be_cookie', from: last[0].key, backward: false }))!.index).toBe(matching[0]![1]);
+    expect((await source.drillFind(q, { term: 'be_cookie', from: matching[0]![0].key, backward: true }))!.index).toBe(last[1]);
+    // Newest first: positions count from the newest.
+    const desc = await source.drillFind({ ...q, order: 'desc' }, { term: 'be_cookie', from: null, backward: false });
+    expect(desc).toEqual({ key: last[0].key, index: all.length - 1 - last[1] });
+    expect(await source.drillFind(q, { term: 'no such text anywhere', from: null, backward: false })).toBeNull();
+  });
+
+  it('the Sticky drill-down holds only the misses, as many as the row counts', async () => {
+    expect(data.analysis.sticky.map((s) => s.method).sort()).toEqual(['cookie', 'source']);
+    for (const s of data.analysis.sticky) {
+      const target = drillTarget('sticky', data, data.analysis.sticky.indexOf(s))!;
+      expect(target).toEqual({ kind: 'sticky', backend: s.backend, method: s.method });
+      expect(await source.drillCount(query(target))).toBe(s.misses);
+      const sessions = await source.drillCount(query({ kind: 'sessions', title: 'all', backend: s.backend }));
+      expect(sessions).toBeGreaterThan(s.misses);
+    }
+  });
+
+  it('every finding with evidence leads to lines (Enter on the Overview)', async () => {
+    const kinds = new Set<string>();
+    for (const f of data.analysis.findings) {
+      const link = findingLink(f, data);
+      if (f.kind === 'lint') continue;
+      expect(link, f.title).not.toBeNull();
+      if (!link?.target) continue;
+      kinds.add(link.target.kind);
+      expect(await source.drillCount(query(link.target)), f.title).toBeGreaterThan(0);
+    }
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['error', 'events', 'sticky']));
+  });
+
+  it('a reject drills to the rejected lines of its reason', async () => {
     await db.run(`INSERT INTO rejects VALUES (99, 7, NULL, 'unknown_format', 'x', 'garbage line', NULL)`);
-    expect(await source.drill({ kind: 'reject', sourceId: 99, lineNo: 7 })).toEqual({ title: 'rejected line 99:7', lines: [{ sourceId: 99, lineNo: 7, text: 'garbage line' }] });
+    const q = query({ kind: 'rejects', reason: 'unknown_format' });
+    const lines = await readAll(q, 100);
+    expect(lines.find((l) => l.key.sourceId === 99)).toMatchObject({ key: { sourceId: 99, lineNo: 7 }, raw: true, text: 'garbage line' });
+    expect(await source.drillCount(q)).toBe(lines.length);
+  });
+
+  it('logged text in a filter or search term stays data', async () => {
+    const q = query({ kind: 'sessions', title: 'all' }, { filter: "x' OR 1=1 --" });
+    expect(await source.drillCount(q)).toBe(0);
+    expect(await source.drillFind(query({ kind: 'sessions', title: 'all' }), { term: "' OR ''='", from: null, backward: false })).toBeNull();
   });
 
   it('typed SQL runs with external access disabled', async () => {

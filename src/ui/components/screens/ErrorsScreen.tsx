@@ -1,16 +1,16 @@
 import { Box, Text } from 'ink';
-import { safe } from '../../format.js';
+import { formatTime, safe } from '../../format.js';
 import { Table } from '../Table.js';
 import type { ScreenProps } from './OverviewScreen.js';
 
-export function ErrorsScreen({ data, selected, height }: ScreenProps) {
+export function ErrorsScreen({ data, selected, height, timeZone = 'UTC' }: ScreenProps) {
   const errors = data.analysis.errors;
   const e = errors[selected];
   return (
     <Box flexDirection="column">
       <Table
         columns={[{ title: 'status', width: 6 }, { title: 'cause', width: 20 }, { title: 'backend/server' }, { title: 'count', width: 7, align: 'right' }, { title: 'last', width: 19 }]}
-        rows={errors.map((x) => [String(x.status ?? '-'), safe(x.cause), safe(`${x.backend ?? '?'}/${x.server ?? '?'}`), String(x.count), safe((x.last ?? '').replace('T', ' ').slice(0, 19))])}
+        rows={errors.map((x) => [String(x.status ?? '-'), safe(x.cause), safe(`${x.backend ?? '?'}/${x.server ?? '?'}`), String(x.count), formatTime(x.last, timeZone)])}
         selected={selected}
         height={Math.max(1, height - 6)}
         empty="No failed session in this window."

@@ -1,18 +1,18 @@
 import { Box } from 'ink';
-import { safe } from '../../format.js';
+import { formatTime, safe } from '../../format.js';
 import { Table } from '../Table.js';
 import type { ScreenProps } from './OverviewScreen.js';
 
 const text = (v: unknown): string => (v === null || v === undefined ? '' : safe(String(v)));
 
-export function EventsScreen({ data, selected, height }: ScreenProps) {
+export function EventsScreen({ data, selected, height, timeZone = 'UTC' }: ScreenProps) {
   const events = data.analysis.events;
   return (
     <Box flexDirection="column">
       <Table
         columns={[{ title: 'time', width: 19 }, { title: 'kind', width: 14 }, { title: 'proxy/server', width: 16 }, { title: 'message' }]}
         rows={events.map((e) => [
-          text(e['ts']).replace('T', ' ').slice(0, 19), text(e['kind']),
+          formatTime(e['ts'], timeZone), text(e['kind']),
           text([e['proxy'], e['server']].filter((x) => x !== null && x !== undefined).join('/')), text(e['message']),
         ])}
         selected={selected}

@@ -1,42 +1,42 @@
 import { Box, Text } from 'ink';
-import { safe } from '../../format.js';
+import { formatCount, safe } from '../../format.js';
 import type { QueryState } from '../../ui-state.js';
 import { useTheme } from '../../theme.js';
 import { Table } from '../Table.js';
+import { TextField } from '../TextField.js';
 
 export interface QueryScreenProps {
   readonly query: QueryState;
   readonly selected: number;
   readonly height: number;
+  readonly width: number;
 }
 
 const cell = (v: unknown): string => (v === null || v === undefined ? 'NULL' : safe(typeof v === 'object' ? JSON.stringify(v) : String(v)));
+const COLUMNS = 8;
 
-export function QueryScreen({ query, selected, height }: QueryScreenProps) {
+export function QueryScreen({ query, selected, height, width }: QueryScreenProps) {
   const theme = useTheme();
   const result = query.result;
   return (
     <Box flexDirection="column">
-      <Box borderStyle="single" paddingX={1}>
-        <Text color={theme.accent}>SQL&gt; </Text>
-        <Box flexGrow={1} flexBasis={0}>
-          <Text wrap="truncate-start">{safe(query.text)}{query.editing ? <Text inverse> </Text> : null}</Text>
-        </Box>
+      <Box borderStyle="single" paddingX={1} flexShrink={0}>
+        <TextField prompt="SQL> " edit={query.edit} active={query.editing} width={width - 4} />
       </Box>
-      {query.running ? <Text>running…</Text> : null}
-      {query.error ? <Text wrap="wrap" color={theme.critical}>{safe(query.error)}</Text> : null}
+      <Text dimColor={theme.dim} wrap="truncate-end">
+        {query.running ? 'running…' : query.editing ? 'Enter runs · Esc stops editing · ↑/↓ history · ^U ^W ^A ^E' : 'Enter to edit the SQL (file and network access are disabled)'}
+      </Text>
+      {query.error ? <Text wrap="truncate-end" color={theme.critical}>{safe(query.error)}</Text> : null}
       {result ? (
         <Table
-          columns={result.columns.slice(0, 8).map((c) => ({ title: safe(c) }))}
-          rows={result.rows.map((r) => result.columns.slice(0, 8).map((c) => cell(r[c])))}
+          columns={result.columns.slice(0, COLUMNS).map((c) => ({ title: safe(c) }))}
+          rows={result.rows.map((r) => result.columns.slice(0, COLUMNS).map((c) => cell(r[c])))}
           selected={selected}
-          height={Math.max(1, height - 5)}
+          height={Math.max(1, height - 6 - (query.error ? 1 : 0))}
           empty="no rows"
         />
-      ) : (
-        <Text dimColor={theme.dim}>Enter to edit, Enter again to run (external access is disabled).</Text>
-      )}
-      {result ? <Text dimColor={theme.dim}>{result.rows.length} row(s){result.columns.length > 8 ? `, first 8 of ${result.columns.length} columns` : ''}</Text> : null}
+      ) : null}
+      {result ? <Text dimColor={theme.dim}>{formatCount(result.rows.length)} row(s){result.columns.length > COLUMNS ? `, first ${COLUMNS} of ${result.columns.length} columns` : ''}</Text> : null}
     </Box>
   );
 }

@@ -2,7 +2,7 @@
  * What an analysis covers, in words, for the header of every report: which database and inputs, which window
  * and backend, and the accounting of the lines read (so that figures can be reconciled). Pure.
  */
-import type { Accounting, AnalysisScope } from '../diagnose/analyze.js';
+import type { Accounting, AnalysisScope } from './analyze.js';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
