@@ -22,14 +22,14 @@ WITH checked AS (
     count(*) FILTER (WHERE kind = 'check.failed') AS failed_checks,
     any_value(reason) AS reason, any_value(check_info) AS info
   FROM events WHERE kind IN ('server.down', 'check.failed') AND check_code = 101
-    -- In the window; an event without a time stamp (a raw log) cannot be placed outside it.
-    AND ($since IS NULL OR ts IS NULL OR ts >= CAST($since AS TIMESTAMP)) AND ($until IS NULL OR ts IS NULL OR ts < CAST($until AS TIMESTAMP))
+    -- Only events inside the window; with a window, an event without a time stamp (a raw log) cannot be placed in it.
+    AND ($since IS NULL OR ts >= CAST($since AS TIMESTAMP)) AND ($until IS NULL OR ts < CAST($until AS TIMESTAMP))
   GROUP BY ALL
 )
 SELECT d.backend, d.server, d.first, d.last, d.downs + coalesce((
     -- With `option log-health-checks` the DOWN line carries no reason: count the DOWNs of a server whose checks got 101.
     SELECT count(*) FROM events e WHERE e.proxy = d.backend AND e.server = d.server AND e.kind = 'server.down' AND e.check_code IS NULL
-      AND ($since IS NULL OR e.ts IS NULL OR e.ts >= CAST($since AS TIMESTAMP)) AND ($until IS NULL OR e.ts IS NULL OR e.ts < CAST($until AS TIMESTAMP))), 0) AS downs,
+      AND ($since IS NULL OR e.ts >= CAST($since AS TIMESTAMP)) AND ($until IS NULL OR e.ts < CAST($until AS TIMESTAMP))), 0) AS downs,
   d.failed_checks, d.reason, d.info,
   (SELECT count(*) FROM session_causes($since, $until, $backend) s WHERE s.backend = d.backend AND s.cause = 'no-server') AS no_server_503,
   p.httpchk_method, p.httpchk_uri, p.httpchk_headers, p.httpchk_expect, p.file || ':' || p.line AS proxy_where
