@@ -1,6 +1,6 @@
 /**
  * The layering of ../shared/STYLE.md, held by a test: ink/react only in src/ui, @duckdb/node-api only in
- * src/store, process.* only in the edge (src/cli.ts, and src/allocator-env.ts which it imports first), and no module importing a layer above it.
+ * src/store, @clickhouse/client only in src/engine, process.* only in the edge (src/cli.ts, and src/allocator-env.ts which it imports first), and no module importing a layer above it.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -20,7 +20,7 @@ const sources = files(SRC).map((path) => ({ path: relative(SRC, path), text: rea
 const imports = (text: string): string[] => [...text.matchAll(/^import\s[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
 
 /** Lower layers may not import higher ones (cli → commands → {report, ui} → diagnose → store → parse). */
-const RANK: Record<string, number> = { text: 0, parse: 0, input: 0, config: 1, store: 2, pipeline: 3, diagnose: 4, report: 5, ui: 5, commands: 6 };
+const RANK: Record<string, number> = { text: 0, parse: 0, input: 0, config: 1, store: 2, engine: 3, pipeline: 3, diagnose: 4, report: 5, ui: 5, commands: 6 };
 
 const EDGE = ['cli.ts', 'allocator-env.ts'];
 
@@ -32,6 +32,14 @@ describe('architecture', () => {
 
   it('@duckdb/node-api is imported only in src/store', () => {
     const offenders = sources.filter((s) => !s.path.startsWith('store/') && imports(s.text).some((i) => i.startsWith('@duckdb/')));
+    expect(offenders.map((s) => s.path)).toEqual([]);
+  });
+
+  it('@clickhouse/client is imported only in src/engine (and chdb nowhere in src)', () => {
+    const offenders = sources.filter((s) => {
+      const imported = [...imports(s.text), ...[...s.text.matchAll(/import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!)];
+      return imported.some((i) => i === 'chdb' || (i.startsWith('@clickhouse/') && !s.path.startsWith('engine/')));
+    });
     expect(offenders.map((s) => s.path)).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import { formatAnalysis, type AnalysisFormat } from '../report/analysis-formats.
 import { limitToIngest } from '../store/ingest-scope.js';
 import { ExitCode, UsageError, type RunCommand } from './command.js';
 import { checkGivenFiles } from './input-checks.js';
+import { openExternal } from './open-external.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
 import { scopeArgs } from './time-args.js';
 
@@ -10,10 +11,22 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
   const format = (values['format'] ?? 'text') as AnalysisFormat;
   const args = inputArgs(values);
   await checkGivenFiles('analyze', { logs: positionals, config: args.configPath, db: args.db });
-  if (!args.db && positionals.length === 0) throw new UsageError('analyze needs log FILEs (or - for stdin), or --db FILE');
+  if (!args.db && positionals.length === 0 && !values['parquet'] && !values['engine']) {
+    throw new UsageError('analyze needs log FILEs (or - for stdin), --db FILE, --parquet DIR or --engine URL');
+  }
   const onlyInputs = values['only-inputs'] === true;
   if (onlyInputs && (!args.db || positionals.length === 0)) throw new UsageError('--only-inputs goes with --db and log FILEs: it leaves out what the database held before');
   const scope = scopeArgs(values, new Date(), args.tz);
+  const external = await openExternal('analyze', positionals, values, args);
+  if (external) {
+    try {
+      const analysis = await analyze(external.db, scope, external.config);
+      io.out(formatAnalysis[format](analysis, { terminal: io.stdoutIsTTY }));
+      return ExitCode.ok;
+    } finally {
+      external.db.close();
+    }
+  }
   const store = await openStore(args);
   const db = store.db;
   try {

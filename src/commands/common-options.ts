@@ -15,3 +15,15 @@ export const INPUT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   tz: { type: 'string', description: 'IANA time zone of the HAProxy host clock (accept dates carry no offset); default: this machine' },
   'max-line-bytes': { type: 'string', description: 'longer lines keep this many bytes and are rejected as too_long', default: '65536' },
 };
+
+/** Where a command that writes an export puts it, and under which node name. */
+export const EXPORT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  parquet: { type: 'string', complete: 'file', description: 'also append what is new to this Parquet export directory (created if missing; see README "Many proxies")' },
+  node: { type: 'string', description: "this node's name in the export (default: the host name)" },
+};
+
+/** Where the commands that diagnose read from instead of a database file or logs. */
+export const SOURCE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  parquet: { type: 'string', complete: 'file', description: 'read a Parquet export directory (ingest --parquet, export) instead of logs or --db' },
+  engine: { type: 'string', description: 'run the diagnoses on ClickHouse: clickhouse://user[:password]@host:8123/db (clickhouses:// for HTTPS)' },
+};

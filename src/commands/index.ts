@@ -4,7 +4,7 @@
  * parsed, so --help, --version and a mistyped flag answer at once.
  */
 import type { CommandSpec, OptionSpec } from './command.js';
-import { INPUT_OPTIONS, SCOPE_OPTIONS } from './common-options.js';
+import { EXPORT_OPTIONS, INPUT_OPTIONS, SCOPE_OPTIONS, SOURCE_OPTIONS } from './common-options.js';
 
 const TEXT_OR_JSON: OptionSpec = { type: 'string', description: 'text or json', default: 'text', choices: ['text', 'json'] };
 const ROW_FORMATS = ['table', 'json', 'jsonl', 'csv'];
@@ -20,10 +20,11 @@ const ONLY_INPUTS: OptionSpec = {
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'analyze',
-    usage: 'FILE… [--config haproxy.cfg] [--db F.duckdb [--only-inputs]] [--since T] [--until T] [--backend NAME] [--format text|markdown|json]',
+    usage: 'FILE…|--db F.duckdb|--parquet DIR|--engine clickhouse://… [--config haproxy.cfg] [--only-inputs] [--since T] [--until T] [--backend NAME] [--format text|markdown|json]',
     summary: 'Why did it fail: causes of failed sessions, fixed-interval disconnects, sticky misses, tunnel durations',
     options: {
       ...INPUT_OPTIONS,
+      ...SOURCE_OPTIONS,
       ...SCOPE_OPTIONS,
       'only-inputs': ONLY_INPUTS,
       format: { type: 'string', description: 'text, markdown or json', default: 'text', choices: ['text', 'markdown', 'json'] },
@@ -33,10 +34,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'sessions',
-    usage: 'FILE… [--config haproxy.cfg] [--db F.duckdb [--only-inputs]] [--since T] [--until T] [--backend NAME] [--format jsonl|csv|table|json]',
+    usage: 'FILE…|--db F.duckdb|--parquet DIR|--engine clickhouse://… [--config haproxy.cfg] [--only-inputs] [--since T] [--until T] [--backend NAME] [--format jsonl|csv|table|json]',
     summary: 'One record per session: ts, client, frontend, backend, server, status, termination, duration, upgraded, cause, request',
     options: {
       ...INPUT_OPTIONS,
+      ...SOURCE_OPTIONS,
       ...SCOPE_OPTIONS,
       'only-inputs': ONLY_INPUTS,
       format: { type: 'string', description: ROW_FORMATS.join(', '), default: 'jsonl', choices: ROW_FORMATS },
@@ -46,10 +48,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'report',
-    usage: '[FILE…] [--db F.duckdb] [--since 24h] [--until now] [--compare previous|7d] [--fail-on EXPR]… [--retain 30d] --format markdown|html|json [--out FILE]',
+    usage: '[FILE…] [--db F.duckdb|--parquet DIR|--engine clickhouse://…] [--since 24h] [--until now] [--compare previous|7d] [--fail-on EXPR]… [--retain 30d] --format markdown|html|json [--out FILE]',
     summary: 'A report for cron or a systemd timer: ingests only what is new, compares windows, exits 3 when a --fail-on threshold is crossed',
     options: {
       ...INPUT_OPTIONS,
+      ...SOURCE_OPTIONS,
       ...SCOPE_OPTIONS,
       compare: { type: 'string', description: 'previous (the window just before) or 7d (the same window a week earlier)', choices: ['previous', '7d'] },
       'fail-on': { type: 'string', multiple: true, description: `threshold, e.g. 'rate(502) > 0.5%' (repeatable; exit 3 when crossed)` },
@@ -62,18 +65,19 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'ingest',
-    usage: 'FILE… [--db F.duckdb] [--log-format FMT] [--tz ZONE] [--format text|json]',
-    summary: 'Load HAProxy logs (plain, .gz or - for stdin) into DuckDB; a file already ingested is not stored twice',
-    options: { ...INPUT_OPTIONS, format: TEXT_OR_JSON },
+    usage: 'FILE… [--db F.duckdb] [--parquet DIR [--node NAME]] [--log-format FMT] [--tz ZONE] [--format text|json]',
+    summary: 'Load HAProxy logs (plain, .gz or - for stdin) into DuckDB (and a Parquet export); a file already ingested is not stored twice',
+    options: { ...INPUT_OPTIONS, ...EXPORT_OPTIONS, format: TEXT_OR_JSON },
     fileArguments: true,
     load: async () => (await import('./ingest.js')).run,
   },
   {
     name: 'query',
-    usage: '"SQL" [FILE…] [--db F.duckdb [--write]] [--format table|json|jsonl|csv]',
+    usage: '"SQL" [FILE…] [--db F.duckdb [--write]|--parquet DIR|--engine clickhouse://…] [--format table|json|jsonl|csv]',
     summary: 'Run SQL over the sessions, events, rejects and ingests tables (FILEs are ingested first); --db is opened read-only',
     options: {
       ...INPUT_OPTIONS,
+      ...SOURCE_OPTIONS,
       write: { type: 'boolean', description: 'let the SQL change the --db database (it is opened read-only otherwise)' },
       format: { type: 'string', description: ROW_FORMATS.join(', '), default: 'table', choices: ROW_FORMATS },
     },
@@ -114,10 +118,30 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'tui',
-    usage: 'FILE…|--db F.duckdb [--config haproxy.cfg] [--backend NAME]',
+    usage: 'FILE…|--db F.duckdb|--parquet DIR [--config haproxy.cfg] [--backend NAME]',
     summary: 'Browse the diagnosis of an archive in the terminal: errors, disconnects, sticky misses, tunnels, events, SQL',
-    options: { ...INPUT_OPTIONS, backend: { type: 'string', description: 'only this backend' } },
+    options: { ...INPUT_OPTIONS, parquet: SOURCE_OPTIONS['parquet']!, backend: { type: 'string', description: 'only this backend' } },
     fileArguments: true,
     load: async () => (await import('./tui.js')).run,
+  },
+  {
+    name: 'export',
+    usage: '--db F.duckdb --parquet DIR [--node NAME] [--format text|json]',
+    summary: 'Append what a database holds and a Parquet export does not yet to that export (one schema for a fleet)',
+    options: { db: INPUT_OPTIONS['db']!, ...EXPORT_OPTIONS, format: TEXT_OR_JSON },
+    fileArguments: false,
+    load: async () => (await import('./export.js')).run,
+  },
+  {
+    name: 'clickhouse-schema',
+    usage: '[--cluster NAME] [--database DB] [--load DIR|s3://…]',
+    summary: 'Print the ClickHouse DDL for a fleet (tables per shard, Distributed tables, the diagnoses\' views) and the statement loading a Parquet export',
+    options: {
+      cluster: { type: 'string', description: 'the cluster of remote_servers (ON CLUSTER, Distributed); without it, tables for one server' },
+      database: { type: 'string', description: 'the database to create the tables in', default: 'wsdiag' },
+      load: { type: 'string', description: "print the INSERT that loads this Parquet export: a directory the server reads (file()), or an s3:// URL (s3Cluster with --cluster)" },
+    },
+    fileArguments: false,
+    load: async () => (await import('./clickhouse-schema.js')).run,
   },
 ];

@@ -1,6 +1,9 @@
 import { prepareDiagnoses } from '../diagnose/run-query.js';
 import { formatRows, type RowFormat } from '../report/rows.js';
-import { ExitCode, UsageError, type RunCommand } from './command.js';
+import type { QueryEngine } from '../engine/query-engine.js';
+import { StoreError } from '../store/store-failure.js';
+import { ExitCode, UsageError, type CommandIO, type RunCommand } from './command.js';
+import { openExternal } from './open-external.js';
 import { checkGivenFiles, splitQueryArguments } from './input-checks.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
 
@@ -9,6 +12,15 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
   if (!sql) throw new UsageError('query needs an SQL statement, e.g. wsdiag query "SELECT count(*) FROM sessions" --db logs.duckdb');
   const format = (values['format'] ?? 'table') as RowFormat;
   const args = inputArgs(values);
+  const external = await openExternal('query', files, values, args);
+  if (external) {
+    try {
+      if (values['write'] === true) throw new UsageError('--write changes a --db database; an export or a cluster is read only here');
+      return await runTyped(external.db, sql, format, io, false);
+    } finally {
+      external.db.close();
+    }
+  }
   if (!args.db && files.length === 0) throw new UsageError(`query needs --db FILE or log FILEs to read (and '${sql.length > 40 ? `${sql.slice(0, 40)}…` : sql}' is taken as the SQL)`);
   await checkGivenFiles('query', { logs: files, config: args.configPath, db: args.db });
   const write = values['write'] === true;
@@ -26,20 +38,25 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
   const db = store.db;
   try {
     if (files.length && !args.db) problems = reportInputProblems(await ingestInto(store, files, args, io), io);
-    // session_causes(since, until, backend) and the other macros the diagnoses use are there for typed SQL too.
-    await prepareDiagnoses(db);
-    // Typed SQL may not read or write files or change settings.
-    await db.lockDown();
-    let result;
-    try {
-      result = await db.query(sql);
-    } catch (error) {
-      const message = (error as Error).message.split('\n')[0] ?? '';
-      throw new UsageError(`SQL error: ${message}${/read-only mode/.test(message) ? ' (query opens --db read-only: add --write to change it)' : ''}`);
-    }
-    io.out(formatRows[format](result, { terminal: io.stdoutIsTTY }));
-    return problems ? ExitCode.input : ExitCode.ok;
+    return await runTyped(db, sql, format, io, problems);
   } finally {
     db.close();
   }
 };
+
+async function runTyped(db: QueryEngine, sql: string, format: RowFormat, io: CommandIO, problems: boolean): Promise<number> {
+  // session_causes(since, until, backend) and the other macros the diagnoses use are there for typed SQL too.
+  await prepareDiagnoses(db);
+  // Typed SQL may not read or write files or change settings.
+  await db.lockDown();
+  let result;
+  try {
+    result = await db.query(sql);
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    throw new UsageError(`SQL error: ${message}${/read-only mode/.test(message) ? ' (query opens --db read-only: add --write to change it)' : ''}`);
+  }
+  io.out(formatRows[format](result, { terminal: io.stdoutIsTTY }));
+  return problems ? ExitCode.input : ExitCode.ok;
+}

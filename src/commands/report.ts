@@ -4,7 +4,8 @@ import { parseThreshold, ThresholdError, type Threshold } from '../diagnose/thre
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../report/report-formats.js';
 import { pruneBefore } from '../store/retention.js';
 import { ExitCode, InputError, UsageError, type RunCommand } from './command.js';
-import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
+import { openExternal } from './open-external.js';
+import { ingestInto, inputArgs, openStore, reportInputProblems, type Store } from './open-inputs.js';
 import { checkGivenFiles } from './input-checks.js';
 import { parseTimeArg, scopeArgs } from './time-args.js';
 
@@ -24,14 +25,16 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
   }
   const args = inputArgs(values);
   await checkGivenFiles('report', { logs: positionals, config: args.configPath, db: args.db });
-  if (!args.db && positionals.length === 0) throw new UsageError('report needs log FILEs or --db FILE');
+  if (!args.db && positionals.length === 0 && !values['parquet'] && !values['engine']) throw new UsageError('report needs log FILEs, --db FILE, --parquet DIR or --engine URL');
   const now = new Date();
   const retain = parseTimeArg(values['retain'] as string | undefined, now, args.tz);
   const scope = scopeArgs(values, now, args.tz);
-  const store = await openStore(args);
+  const external = await openExternal('report', positionals, values, args);
+  if (external && retain) throw new UsageError('--retain deletes rows of a --db database: an export or a cluster keeps its own retention');
+  const store = external ?? (await openStore(args));
   try {
-    const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args, io), io) : false;
-    if (retain) await pruneBefore(store.db, retain);
+    const problems = positionals.length && !external ? reportInputProblems(await ingestInto(store as Store, positionals, args, io), io) : false;
+    if (retain) await pruneBefore((store as Store).db, retain);
     const data = await buildReport(store.db, { scope, now, compare: (compare as 'previous' | '7d' | undefined) ?? null, thresholds, config: store.config });
     data.analysis.scope = { ...data.analysis.scope, inputs: [...positionals] };
     const out = values['out'] as string | undefined;

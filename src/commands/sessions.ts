@@ -2,7 +2,8 @@ import { prepareDiagnoses, runQuery, streamQuery } from '../diagnose/run-query.j
 import { formatRows, STREAMING_ROWS, type RowFormat } from '../report/rows.js';
 import { limitToIngest } from '../store/ingest-scope.js';
 import { ExitCode, UsageError, type RunCommand } from './command.js';
-import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
+import { openExternal } from './open-external.js';
+import { ingestInto, inputArgs, openStore, reportInputProblems, type Store } from './open-inputs.js';
 import { checkGivenFiles } from './input-checks.js';
 import { scopeArgs } from './time-args.js';
 
@@ -10,17 +11,20 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
   const format = (values['format'] ?? 'jsonl') as RowFormat;
   const args = inputArgs(values);
   await checkGivenFiles('sessions', { logs: positionals, config: args.configPath, db: args.db });
-  if (!args.db && positionals.length === 0) throw new UsageError('sessions needs log FILEs (or - for stdin), or --db FILE');
+  if (!args.db && positionals.length === 0 && !values['parquet'] && !values['engine']) {
+    throw new UsageError('sessions needs log FILEs (or - for stdin), --db FILE, --parquet DIR or --engine URL');
+  }
   const onlyInputs = values['only-inputs'] === true;
   if (onlyInputs && (!args.db || positionals.length === 0)) throw new UsageError('--only-inputs goes with --db and log FILEs: it leaves out what the database held before');
   const scope = scopeArgs(values, new Date(), args.tz);
-  const store = await openStore(args);
+  const external = await openExternal('sessions', positionals, values, args);
+  const store = external ?? (await openStore(args));
   try {
     let problems = false;
-    if (positionals.length) {
-      const report = await ingestInto(store, positionals, args, io);
+    if (positionals.length && !external) {
+      const report = await ingestInto(store as Store, positionals, args, io);
       problems = reportInputProblems(report, io);
-      if (onlyInputs) await limitToIngest(store.db, report.ingestId);
+      if (onlyInputs) await limitToIngest((store as Store).db, report.ingestId);
     }
     await prepareDiagnoses(store.db);
     // Columns are only ever added, at the end (scripts read CSV by position).

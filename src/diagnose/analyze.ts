@@ -4,6 +4,7 @@
  * findings read (load-queries.ts); this only runs them in one scope and puts the pieces together. Returns data;
  * never prints.
  */
+import type { QueryEngine } from '../engine/query-engine.js';
 import { createHash } from 'node:crypto';
 import { lintConfig, type LintFinding } from '../config/lint-config.js';
 import type { HaproxyConfig } from '../config/read-config.js';
@@ -143,12 +144,12 @@ export interface Analysis {
   lint: LintFinding[];
 }
 
-export async function analyze(db: Database, scope: Scope, config: HaproxyConfig | null = null): Promise<Analysis> {
+export async function analyze(db: QueryEngine, scope: Scope, config: HaproxyConfig | null = null): Promise<Analysis> {
   return withScopedCauses(db, scope, () => runDiagnoses(db, scope, config));
 }
 
 /** The analysis, and `more` run over the same materialized scope (the queries it runs must use `scope`). */
-export async function analyzeWith<T>(db: Database, scope: Scope, config: HaproxyConfig | null, more: () => Promise<T>): Promise<[Analysis, T]> {
+export async function analyzeWith<T>(db: QueryEngine, scope: Scope, config: HaproxyConfig | null, more: () => Promise<T>): Promise<[Analysis, T]> {
   return withScopedCauses(db, scope, async () => [await runDiagnoses(db, scope, config), await more()]);
 }
 
@@ -201,7 +202,7 @@ function checkColumns(q: QueryFile, columns: readonly string[], read: readonly s
   if (missing.length) throw new Error(`queries/${q.file}: the header reads ${missing.join(', ')}, which the query does not return`);
 }
 
-async function runDiagnoses(db: Database, scope: Scope, config: HaproxyConfig | null): Promise<Analysis> {
+async function runDiagnoses(db: QueryEngine, scope: Scope, config: HaproxyConfig | null): Promise<Analysis> {
   const sections: Record<string, Row[]> = {};
   const details: Record<string, Row[]> = {};
   const found: { finding: Finding; rank: number; order: number }[] = [];

@@ -2,6 +2,7 @@
  * Everything a scheduled report shows, as data: the analysis of the window, the same figures for the window
  * it is compared with, the series and configured timeouts the charts need, and the thresholds' verdicts.
  */
+import type { QueryEngine } from '../engine/query-engine.js';
 import type { HaproxyConfig } from '../config/read-config.js';
 import { evaluateThresholds, type Threshold, type ThresholdFacts, type ThresholdResult } from './thresholds.js';
 import type { Database, Row, SqlValue } from '../store/database.js';
@@ -38,7 +39,7 @@ const num = (v: SqlValue | undefined): number => (typeof v === 'number' ? v : ty
 const toSql = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 const fromSql = (text: string): number => Date.parse(text.replace(' ', 'T') + (text.endsWith('Z') ? '' : 'Z'));
 
-async function facts(db: Database, scope: Scope, a: Analysis): Promise<ThresholdFacts> {
+async function facts(db: QueryEngine, scope: Scope, a: Analysis): Promise<ThresholdFacts> {
   const counts = (await runQuery(db, 'failure-counts', scope)).map((r) => ({
     status: r['status'] === null ? null : num(r['status']), cause: String(r['cause']),
     backend: r['backend'] === null ? null : String(r['backend']), server: r['server'] === null ? null : String(r['server']), count: num(r['count']),
@@ -76,7 +77,7 @@ export interface ReportOptions {
   readonly config: HaproxyConfig | null;
 }
 
-export async function buildReport(db: Database, options: ReportOptions): Promise<ReportData> {
+export async function buildReport(db: QueryEngine, options: ReportOptions): Promise<ReportData> {
   const { scope } = options;
   const analysis = await analyze(db, scope, options.config);
   const current = await facts(db, scope, analysis);

@@ -1,4 +1,5 @@
 /** Runs a query file with its declared parameters bound (never pasted into the SQL). */
+import type { QueryEngine } from '../engine/query-engine.js';
 import type { Database, QueryResult, Row, SqlValue } from '../store/database.js';
 import { terminationFlags } from '../store/schema.js';
 import { loadQueries, type QueryFile } from './load-queries.js';
@@ -19,12 +20,12 @@ export const QUERY_DEFAULTS: Readonly<Record<string, SqlValue>> = {
   wave_factor: 5,
 };
 
-export async function runQuery(db: Database, name: string, scope: Scope, extra: Record<string, SqlValue> = {}): Promise<Row[]> {
+export async function runQuery(db: QueryEngine, name: string, scope: Scope, extra: Record<string, SqlValue> = {}): Promise<Row[]> {
   return [...(await runQueryResult(db, name, scope, extra)).rows];
 }
 
 /** The rows with the names of the columns, which a header's @fields and templates are checked against. */
-export async function runQueryResult(db: Database, name: string, scope: Scope, extra: Record<string, SqlValue> = {}): Promise<QueryResult> {
+export async function runQueryResult(db: QueryEngine, name: string, scope: Scope, extra: Record<string, SqlValue> = {}): Promise<QueryResult> {
   const query: QueryFile | undefined = loadQueries().get(name);
   if (!query) throw new Error(`no query named ${name} in queries/`);
   const values: Record<string, SqlValue> = { ...QUERY_DEFAULTS, ...scope, ...extra };
@@ -37,7 +38,7 @@ export async function runQueryResult(db: Database, name: string, scope: Scope, e
  * A drill-down operation (`kind drill`: page, count, search) over the rows of one drill-down (`kind rows`), which it
  * reads as the CTE `drill`. Both texts come from queries/, never from input; every value is bound.
  */
-export async function runDrill(db: Database, rowsName: string, opName: string, values: Record<string, SqlValue>): Promise<Row[]> {
+export async function runDrill(db: QueryEngine, rowsName: string, opName: string, values: Record<string, SqlValue>): Promise<Row[]> {
   const queries = loadQueries();
   const rows = queries.get(rowsName);
   const op = queries.get(opName);
@@ -52,7 +53,7 @@ export async function runDrill(db: Database, rowsName: string, opName: string, v
 }
 
 /** A diagnosis whose result may be as large as the input (the session list), in batches. */
-export async function* streamQuery(db: Database, name: string, scope: Scope): AsyncGenerator<Row[]> {
+export async function* streamQuery(db: QueryEngine, name: string, scope: Scope): AsyncGenerator<Row[]> {
   const query: QueryFile | undefined = loadQueries().get(name);
   if (!query) throw new Error(`no query named ${name} in queries/`);
   const values: Record<string, SqlValue> = { ...QUERY_DEFAULTS, ...scope };
@@ -80,7 +81,7 @@ export function setupOrder(queries: readonly QueryFile[]): QueryFile[] {
 }
 
 /** Defines the macros every diagnosis reads from (session_causes…). */
-export async function prepareDiagnoses(db: Database): Promise<void> {
+export async function prepareDiagnoses(db: QueryEngine): Promise<void> {
   await db.allowAnalysisMemory();
   for (const q of setupOrder([...loadQueries().values()])) await db.run(q.sql);
 }
@@ -118,7 +119,7 @@ LEFT JOIN proxy_timeouts() ts ON ts.proxy = c.backend AND ts.name = 'server'`;
  * The scope's rows are materialized in a temporary table and the macro reads it for the length of `fn`; the
  * macro is then defined again and the table dropped. Every diagnosis run inside must use `scope`.
  */
-export async function withScopedCauses<T>(db: Database, scope: Scope, fn: () => Promise<T>): Promise<T> {
+export async function withScopedCauses<T>(db: QueryEngine, scope: Scope, fn: () => Promise<T>): Promise<T> {
   await prepareDiagnoses(db);
   const left = [...UNREAD_COLUMNS, ...DERIVED_COLUMNS].join(', ');
   await db.run(`CREATE OR REPLACE TEMP TABLE scoped_causes AS SELECT * EXCLUDE (${left}) FROM session_causes($since, $until, $backend)`, { ...scope });

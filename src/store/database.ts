@@ -20,6 +20,8 @@ export interface QueryResult {
 }
 
 export interface Database {
+  /** The SQL dialect its queries are written in (src/engine/query-engine.ts). */
+  readonly dialect: 'duckdb';
   readonly path: string;
   readonly connection: DuckDBConnection;
   run(sql: string, params?: Record<string, SqlValue>): Promise<void>;
@@ -94,6 +96,12 @@ export interface DatabaseOptions {
    * the schema, so an older file is read as it was written.
    */
   readonly readOnly?: boolean;
+  /** In memory only: no store schema (the tables will be views over something else, e.g. a Parquet export). */
+  readonly bare?: boolean;
+  /** What Database.path says instead of ':memory:' (the directory of a Parquet export). */
+  readonly label?: string;
+  /** The one directory files may still be read from once locked down (the Parquet export the views read). */
+  readonly allowedDirectory?: string;
 }
 
 /** The attached in-memory database of DatabaseOptions.compressInMemory; every connection uses it. */
@@ -129,7 +137,9 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
     await connection.run(`ATTACH ':memory:' AS ${catalog} (COMPRESS)`);
     await connection.run(`USE ${catalog}`);
   }
-  if (readOnly) {
+  if (options.bare) {
+    // Nothing to create.
+  } else if (readOnly) {
     const tables = await connection.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'session_rows' AND NOT temporary");
     if (Number(tables.getRows()[0]?.[0] ?? 0) === 0) {
       connection.closeSync();
@@ -146,7 +156,7 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
       throw storeFailure(error, location) ?? error;
     }
   }
-  return handle(instance, connection, location, catalog, memory, true);
+  return handle(instance, connection, options.label ?? location, catalog, memory, true, options.allowedDirectory ?? null);
 }
 
 function handle(
@@ -157,6 +167,7 @@ function handle(
   /** The instance's memory limit, shared by the handles of all its connections. */
   memory: { limit: string },
   ownsInstance: boolean,
+  allowedDirectory: string | null,
 ): Database {
   async function run(sql: string, params?: Record<string, SqlValue>): Promise<void> {
     if (params && Object.keys(params).length) await connection.run(sql, params as Record<string, DuckDBValue>);
@@ -200,6 +211,7 @@ function handle(
   }
 
   return {
+    dialect: 'duckdb',
     path: location,
     connection,
     run,
@@ -216,13 +228,17 @@ function handle(
       await setMemoryLimit(ANALYSIS_MEMORY).catch(() => undefined);
     },
     async lockDown() {
+      if (allowedDirectory !== null) {
+        // The views read their files on each query: that directory stays readable, and only it.
+        await connection.run(`SET allowed_directories = ['${allowedDirectory.replaceAll("'", "''")}/']`);
+      }
       await connection.run('SET enable_external_access = false');
       await connection.run('SET lock_configuration = true');
     },
     async connect() {
       const other = await instance.connect();
       if (catalog) await other.run(`USE ${catalog}`);
-      return handle(instance, other, location, catalog, memory, false);
+      return handle(instance, other, location, catalog, memory, false, allowedDirectory);
     },
     close() {
       connection.closeSync();
