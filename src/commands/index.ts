@@ -134,12 +134,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'clickhouse-schema',
-    usage: '[--cluster NAME] [--database DB] [--load DIR|s3://…]',
+    usage: '[--cluster NAME] [--database DB] [--load DIR|s3://…] [--files DIR]',
     summary: 'Print the ClickHouse DDL for a fleet (tables per shard, Distributed tables, the diagnoses\' views) and the statement loading a Parquet export',
     options: {
       cluster: { type: 'string', description: 'the cluster of remote_servers (ON CLUSTER, Distributed); without it, tables for one server' },
       database: { type: 'string', description: 'the database to create the tables in', default: 'wsdiag' },
-      load: { type: 'string', description: "print the INSERT that loads this Parquet export: a directory the server reads (file()), or an s3:// URL (s3Cluster with --cluster)" },
+      load: { type: 'string', description: "print the INSERTs that load this Parquet export: a directory the server reads (file()), or an s3:// URL (s3Cluster with --cluster)" },
+      files: { type: 'string', description: 'views over the files of this export instead of tables (for clickhouse-local or chdb, no server)' },
     },
     fileArguments: false,
     load: async () => (await import('./clickhouse-schema.js')).run,

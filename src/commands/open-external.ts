@@ -5,6 +5,7 @@
  */
 import type { HaproxyConfig } from '../config/read-config.js';
 import type { QueryEngine } from '../engine/query-engine.js';
+import { EngineUrlError } from '../engine/clickhouse-url.js';
 import { openParquetDatabase } from '../store/parquet-database.js';
 import { NotAnExportError } from '../store/parquet-layout.js';
 import { UsageError, type OptionValues } from './command.js';
@@ -35,5 +36,10 @@ export async function openExternal(command: string, positionals: readonly string
     }
   }
   const { openClickHouse } = await import('../engine/clickhouse-engine.js');
-  return { db: await openClickHouse(engine!), config };
+  try {
+    return { db: await openClickHouse(engine!), config };
+  } catch (error) {
+    if (error instanceof EngineUrlError) throw new UsageError(error.message);
+    throw error;
+  }
 }

@@ -149,3 +149,26 @@ export function loadQueries(dir: string = QUERIES_DIR): Map<string, QueryFile> {
   if (dir === QUERIES_DIR) cache = queries;
   return queries;
 }
+
+/** queries/clickhouse/: the ClickHouse twin of each query, same name, same parameters, in ClickHouse's SQL. */
+export const CLICKHOUSE_QUERIES_DIR = fileURLToPath(new URL('../../queries/clickhouse/', import.meta.url));
+
+let clickhouseCache: Map<string, QueryFile> | null = null;
+
+/**
+ * The queries of a dialect. A ClickHouse twin carries only its name, kind and parameters: its section, fields
+ * and finding wording are its DuckDB original's, so the two cannot say different things. The parity test
+ * (test/engine/parity.test.ts) holds their results equal.
+ */
+export function queriesFor(dialect: 'duckdb' | 'clickhouse'): Map<string, QueryFile> {
+  const duckdb = loadQueries();
+  if (dialect === 'duckdb') return duckdb;
+  if (clickhouseCache) return clickhouseCache;
+  const twins = new Map<string, QueryFile>();
+  for (const [name, twin] of loadQueries(CLICKHOUSE_QUERIES_DIR)) {
+    const original = duckdb.get(name);
+    if (!original) throw new Error(`queries/clickhouse/${twin.file}: no queries/${name}.sql it is the twin of`);
+    twins.set(name, { ...original, params: twin.params, sql: twin.sql, file: `clickhouse/${twin.file}` });
+  }
+  return (clickhouseCache = twins);
+}

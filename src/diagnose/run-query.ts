@@ -2,7 +2,7 @@
 import type { QueryEngine } from '../engine/query-engine.js';
 import type { Database, QueryResult, Row, SqlValue } from '../store/database.js';
 import { terminationFlags } from '../store/schema.js';
-import { loadQueries, type QueryFile } from './load-queries.js';
+import { loadQueries, queriesFor, type QueryFile } from './load-queries.js';
 
 export interface Scope {
   readonly since: string | null;
@@ -26,8 +26,8 @@ export async function runQuery(db: QueryEngine, name: string, scope: Scope, extr
 
 /** The rows with the names of the columns, which a header's @fields and templates are checked against. */
 export async function runQueryResult(db: QueryEngine, name: string, scope: Scope, extra: Record<string, SqlValue> = {}): Promise<QueryResult> {
-  const query: QueryFile | undefined = loadQueries().get(name);
-  if (!query) throw new Error(`no query named ${name} in queries/`);
+  const query: QueryFile | undefined = queriesFor(db.dialect).get(name);
+  if (!query) throw new Error(`no query named ${name} in queries/${db.dialect === 'clickhouse' ? 'clickhouse/' : ''}`);
   const values: Record<string, SqlValue> = { ...QUERY_DEFAULTS, ...scope, ...extra };
   const params: Record<string, SqlValue> = {};
   for (const p of query.params) params[p] = values[p] ?? null;
@@ -54,8 +54,8 @@ export async function runDrill(db: QueryEngine, rowsName: string, opName: string
 
 /** A diagnosis whose result may be as large as the input (the session list), in batches. */
 export async function* streamQuery(db: QueryEngine, name: string, scope: Scope): AsyncGenerator<Row[]> {
-  const query: QueryFile | undefined = loadQueries().get(name);
-  if (!query) throw new Error(`no query named ${name} in queries/`);
+  const query: QueryFile | undefined = queriesFor(db.dialect).get(name);
+  if (!query) throw new Error(`no query named ${name} in queries/${db.dialect === 'clickhouse' ? 'clickhouse/' : ''}`);
   const values: Record<string, SqlValue> = { ...QUERY_DEFAULTS, ...scope };
   const params: Record<string, SqlValue> = {};
   for (const p of query.params) params[p] = values[p] ?? null;
@@ -83,6 +83,8 @@ export function setupOrder(queries: readonly QueryFile[]): QueryFile[] {
 /** Defines the macros every diagnosis reads from (session_causes…). */
 export async function prepareDiagnoses(db: QueryEngine): Promise<void> {
   await db.allowAnalysisMemory();
+  // On ClickHouse they are views and a function on the server (wsdiag clickhouse-schema).
+  if (db.dialect === 'clickhouse') return;
   for (const q of setupOrder([...loadQueries().values()])) await db.run(q.sql);
 }
 
@@ -120,6 +122,8 @@ LEFT JOIN proxy_timeouts() ts ON ts.proxy = c.backend AND ts.name = 'server'`;
  * macro is then defined again and the table dropped. Every diagnosis run inside must use `scope`.
  */
 export async function withScopedCauses<T>(db: QueryEngine, scope: Scope, fn: () => Promise<T>): Promise<T> {
+  // ClickHouse evaluates the session_causes view in each query: no temporary table on a server that may be a cluster.
+  if (db.dialect === 'clickhouse') return fn();
   await prepareDiagnoses(db);
   const left = [...UNREAD_COLUMNS, ...DERIVED_COLUMNS].join(', ');
   await db.run(`CREATE OR REPLACE TEMP TABLE scoped_causes AS SELECT * EXCLUDE (${left}) FROM session_causes($since, $until, $backend)`, { ...scope });

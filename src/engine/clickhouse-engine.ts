@@ -1,4 +1,103 @@
+/**
+ * The diagnoses on ClickHouse (`--engine clickhouse://user@host:8123/db`), over its HTTP interface through the
+ * official client. Every query runs with the settings without which ClickHouse answers differently from DuckDB
+ * (CLICKHOUSE_SETTINGS); values are bound as query parameters (`{name:Type}` in queries/clickhouse/), never
+ * pasted. Rows come back with their types (JSONCompactEachRowWithNamesAndTypes) and leave as the same plain values
+ * DuckDB's store gives: 64-bit integers as numbers, times as ISO 8601 UTC, named tuples and maps as objects.
+ */
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { QueryResult, Row, SqlValue } from '../store/database.js';
+import { StoreError } from '../store/store-failure.js';
+import { parseClickHouseUrl, type ClickHouseTarget } from './clickhouse-url.js';
+import { plainValue } from './clickhouse-values.js';
 import type { QueryEngine } from './query-engine.js';
-export async function openClickHouse(url: string): Promise<QueryEngine> {
-  throw new Error(`not yet ${url}`);
+
+/**
+ * Without these ClickHouse changes results silently: an outer join fills defaults (0, '') where DuckDB gives NULL;
+ * an aggregate over no rows gives 0 instead of NULL; CAST drops Nullable; an alias shadows a column of the same
+ * name inside the query.
+ */
+export const CLICKHOUSE_SETTINGS = {
+  join_use_nulls: 1,
+  aggregate_functions_null_for_empty: 1,
+  cast_keep_nullable: 1,
+  prefer_column_name_to_alias: 1,
+} as const;
+
+/** Typed SQL (`wsdiag query --engine`) reads and may change nothing: readonly 2 still lets a query set these settings. */
+const READ_ONLY = { readonly: '2' } as const;
+
+const FORMAT = 'JSONCompactEachRowWithNamesAndTypes';
+
+/** The first line of a ClickHouse error, without the client's stack. */
+const firstLine = (error: unknown): string => ((error as Error)?.message ?? String(error)).split('\n')[0]!.trim();
+
+export async function openClickHouse(url: string, options: { readonly requestTimeoutMs?: number } = {}): Promise<QueryEngine> {
+  const target: ClickHouseTarget = parseClickHouseUrl(url);
+  const client: ClickHouseClient = createClient({
+    url: target.httpUrl,
+    username: target.user,
+    password: target.password,
+    database: target.database,
+    application: 'wsdiag',
+    request_timeout: options.requestTimeoutMs ?? 300_000,
+    clickhouse_settings: { ...CLICKHOUSE_SETTINGS },
+  });
+  // One line that says why, before any diagnosis runs: the server is down, the name does not resolve, the user is refused.
+  try {
+    const check = await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
+    await check.json();
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw new StoreError(`cannot reach ClickHouse at ${target.shown}: ${firstLine(error)}`, 'open');
+  }
+  let locked = false;
+  const settings = (): Record<string, string | number> => ({ ...CLICKHOUSE_SETTINGS, ...(locked ? READ_ONLY : {}) });
+
+  const toRows = (names: readonly string[], types: readonly string[], values: readonly unknown[][]): Row[] =>
+    values.map((v) => {
+      const row: Row = {};
+      names.forEach((name, i) => (row[name] = plainValue(v[i], types[i]!)));
+      return row;
+    });
+
+  async function query(sql: string, params: Record<string, SqlValue> = {}): Promise<QueryResult> {
+    const result = await client.query({ query: sql, format: FORMAT, query_params: params, clickhouse_settings: settings() });
+    const lines = (await result.json()) as unknown as unknown[][];
+    const [names = [], types = [], ...values] = lines as [string[], string[], ...unknown[][]];
+    return { columns: names, rows: toRows(names, types, values) };
+  }
+
+  return {
+    dialect: 'clickhouse',
+    path: target.shown,
+    async run(sql, params = {}) {
+      await client.command({ query: sql, query_params: params, clickhouse_settings: settings() });
+    },
+    query,
+    async *stream(sql, params = {}) {
+      const result = await client.query({ query: sql, format: FORMAT, query_params: params, clickhouse_settings: settings() });
+      let names: string[] | null = null;
+      let types: string[] | null = null;
+      for await (const batch of result.stream()) {
+        const values: unknown[][] = [];
+        for (const line of batch) {
+          const row = line.json() as unknown[];
+          if (names === null) names = row as string[];
+          else if (types === null) types = row as string[];
+          else values.push(row);
+        }
+        if (names && types && values.length) yield { columns: names, rows: toRows(names, types, values) };
+      }
+    },
+    async allowAnalysisMemory() {
+      // The server's own limits apply.
+    },
+    async lockDown() {
+      locked = true;
+    },
+    close() {
+      void client.close();
+    },
+  };
 }
