@@ -107,4 +107,4 @@ SELECT g.status, g.cause, g.confidence, g.backend, g.server, g.count, g.first, g
 FROM grouped g
 LEFT JOIN down_lists d ON d.status IS NOT DISTINCT FROM g.status AND d.cause = g.cause
   AND d.backend IS NOT DISTINCT FROM g.backend AND d.server IS NOT DISTINCT FROM g.server
-ORDER BY (g.status >= 500) DESC NULLS LAST, g.count DESC, g.cause, g.backend, g.server;
+ORDER BY (g.status >= 500) DESC NULLS LAST, g.count DESC, g.cause, g.backend, g.server, g.status;

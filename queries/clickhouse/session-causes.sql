@@ -1,7 +1,8 @@
 -- @name session-causes
 -- @kind setup
--- The view session_causes(since_ts, until_ts, backend_name): queries/session-causes.sql in ClickHouse's SQL. By hand:
---   EXISTS (correlated) → a join on the upgrading paths; least() ignores NULL in DuckDB, not here; regexp_matches → match.
+-- @description The view session_causes(since_ts, until_ts, backend_name): queries/session-causes.sql in ClickHouse's SQL.
+--   By hand: the joins on what each frontend and path shows → windows; least() ignores NULL in DuckDB, not here;
+--   regexp_matches → match.
 WITH inscope AS (
   SELECT s.*,
     (s.upgraded OR s.format = 'tcplog' OR (s.status IS NULL AND s.method IS NULL AND s.format NOT IN ('httplog', 'clf', 'httpslog'))) AS is_tunnel,
@@ -17,29 +18,26 @@ WITH inscope AS (
     AND ({until_ts:Nullable(DateTime64(6, 'UTC'))} IS NULL OR s.ts < {until_ts:Nullable(DateTime64(6, 'UTC'))})
     AND ({backend_name:Nullable(String)} IS NULL OR s.backend = {backend_name:Nullable(String)})
 ),
-upgrade_visible AS (
-  SELECT frontend, toBool(max(upgrade_header IS NOT NULL)) AS upgrade_visible, toBool(max(connection_header IS NOT NULL)) AS connection_visible
-  FROM inscope GROUP BY frontend
-),
-upgrading_paths AS (
-  SELECT backend, path_prefix, true AS upgrades FROM inscope WHERE upgraded GROUP BY backend, path_prefix
-),
+-- Whether a frontend's lines show the Upgrade (Connection) header, and whether a backend and path upgrade: windows
+-- over the scope instead of DuckDB's joins on its aggregates (one pass; a NULL name matches nothing, as in a join).
 visible AS (
-  SELECT i.*, ifNull(v.upgrade_visible, false) AS upgrade_visible, ifNull(v.connection_visible, false) AS connection_visible,
-    ifNull(lower(i.upgrade_header) LIKE '%websocket%' AND ifNull(v.connection_visible, false)
-      AND NOT match(lower(ifNull(i.connection_header, '')), '(^|[\\s,])upgrade($|[\\s,])'), false) AS connection_without_upgrade
-  FROM inscope i LEFT JOIN upgrade_visible v ON v.frontend = i.frontend
+  SELECT i.*,
+    i.frontend IS NOT NULL AND ifNull(toBool(max(i.upgrade_header IS NOT NULL) OVER (PARTITION BY i.frontend)), false) AS upgrade_visible,
+    i.frontend IS NOT NULL AND ifNull(toBool(max(i.connection_header IS NOT NULL) OVER (PARTITION BY i.frontend)), false) AS connection_visible,
+    i.backend IS NOT NULL AND ifNull(toBool(max(ifNull(i.upgraded, false)) OVER (PARTITION BY i.backend, i.path_prefix)), false) AS path_upgrades
+  FROM inscope i
 ),
 scoped AS (
-  SELECT i.*,
-    ifNull(NOT ifNull(i.upgrade_requested, false) AND NOT i.upgrade_visible AND i.method = 'GET' AND i.status >= 400
-      AND ifNull(p.upgrades, false), false) AS upgrade_inferred,
-    CASE WHEN i.tunnel_timeout_ms IS NOT NULL THEN 'timeout.tunnel'
-         WHEN i.client_timeout_ms <= ifNull(i.server_timeout_ms, i.client_timeout_ms) THEN 'timeout.client'
-         WHEN i.server_timeout_ms IS NOT NULL THEN 'timeout.server' END AS idle_timeout,
-    coalesce(i.tunnel_timeout_ms,
-      if(i.client_timeout_ms IS NULL, i.server_timeout_ms, if(i.server_timeout_ms IS NULL, i.client_timeout_ms, least(i.client_timeout_ms, i.server_timeout_ms)))) AS idle_timeout_ms
-  FROM visible i LEFT JOIN upgrading_paths p ON p.backend = i.backend AND p.path_prefix = i.path_prefix
+  SELECT * EXCEPT (path_upgrades),
+    ifNull(lower(upgrade_header) LIKE '%websocket%' AND connection_visible
+      AND NOT match(lower(ifNull(connection_header, '')), '(^|[\\s,])upgrade($|[\\s,])'), false) AS connection_without_upgrade,
+    ifNull(NOT ifNull(upgrade_requested, false) AND NOT upgrade_visible AND method = 'GET' AND status >= 400 AND path_upgrades, false) AS upgrade_inferred,
+    CASE WHEN tunnel_timeout_ms IS NOT NULL THEN 'timeout.tunnel'
+         WHEN client_timeout_ms <= ifNull(server_timeout_ms, client_timeout_ms) THEN 'timeout.client'
+         WHEN server_timeout_ms IS NOT NULL THEN 'timeout.server' END AS idle_timeout,
+    coalesce(tunnel_timeout_ms,
+      if(client_timeout_ms IS NULL, server_timeout_ms, if(server_timeout_ms IS NULL, client_timeout_ms, least(client_timeout_ms, server_timeout_ms)))) AS idle_timeout_ms
+  FROM visible
 ),
 caused AS (
   SELECT *,

@@ -5,7 +5,7 @@
  * pasted. Rows come back with their types (JSONCompactEachRowWithNamesAndTypes) and leave as the same plain values
  * DuckDB's store gives: 64-bit integers as numbers, times as ISO 8601 UTC, named tuples and maps as objects.
  */
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { QueryResult, Row, SqlValue } from '../store/database.js';
 import { StoreError } from '../store/store-failure.js';
 import { parseClickHouseUrl, type ClickHouseTarget } from './clickhouse-url.js';
@@ -40,8 +40,11 @@ export async function openClickHouse(url: string, options: { readonly requestTim
     password: target.password,
     database: target.database,
     application: 'wsdiag',
+    // Errors reach the command as exceptions, said in one line; the client's own log would repeat them on stderr.
+    log: { level: ClickHouseLogLevel.OFF },
     request_timeout: options.requestTimeoutMs ?? 300_000,
-    clickhouse_settings: { ...CLICKHOUSE_SETTINGS },
+    // Progress headers keep a long diagnosis's connection from looking idle to a load balancer in front.
+    clickhouse_settings: { ...CLICKHOUSE_SETTINGS, send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '20000' },
   });
   // One line that says why, before any diagnosis runs: the server is down, the name does not resolve, the user is refused.
   try {

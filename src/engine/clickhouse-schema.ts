@@ -111,7 +111,8 @@ export interface SchemaOptions {
 export function clickhouseSchema(options: SchemaOptions): string[] {
   const db = quoteName(options.database);
   const on = options.cluster ? ` ON CLUSTER ${quoteName(options.cluster)}` : '';
-  const statements = [`CREATE DATABASE IF NOT EXISTS ${db}${on}`];
+  // The views name their tables without a database: they are those of the database in use when they are made.
+  const statements = [`CREATE DATABASE IF NOT EXISTS ${db}${on}`, `USE ${db}`];
   for (const table of PARQUET_TABLES) {
     const columns = `(\n    ${COLUMNS[table]},\n    ${EXPORT_COLUMNS_DDL}\n)`;
     if (options.files) {

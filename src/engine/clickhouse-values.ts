@@ -59,6 +59,11 @@ export function plainValue(value: unknown, type: string): SqlValue {
     case 'Nullable':
     case 'LowCardinality':
       return plainValue(value, typeArguments(type)[0]!);
+    case 'Variant': {
+      // A Variant of one type stands for a value that may be NULL where ClickHouse cannot make it Nullable (a Tuple).
+      const alternatives = typeArguments(type);
+      return alternatives.length === 1 ? plainValue(value, alternatives[0]!) : (value as SqlValue);
+    }
     case 'Bool':
       return value === true || value === 1 || value === 'true';
     case 'DateTime':
@@ -70,8 +75,8 @@ export function plainValue(value: unknown, type: string): SqlValue {
     }
     case 'Tuple': {
       const fields = typeArguments(type).map((f) => {
-        const named = /^([A-Za-z_][A-Za-z0-9_]*)\s+(.+)$/.exec(f);
-        return named && !/^[A-Z]/.test(f) ? { name: named[1]!, type: named[2]! } : { name: null, type: f };
+        const named = /^(`?)([A-Za-z_][A-Za-z0-9_]*)\1\s+(.+)$/.exec(f);
+        return named && (named[1] === '`' || !/^[A-Z]/.test(f)) ? { name: named[2]!, type: named[3]! } : { name: null, type: f };
       });
       if (Array.isArray(value)) {
         if (fields.every((f) => f.name !== null)) return Object.fromEntries(fields.map((f, i) => [f.name!, plainValue(value[i], f.type)]));

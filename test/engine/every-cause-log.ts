@@ -145,9 +145,9 @@ export function writeEveryCauseLog(logPath: string, configPath: string): void {
   for (let i = 0; i < 30; i++) add({ at: 8000 + i * 1500, client: '192.0.2.77', backend: 'be_ws', server: 'ws2', timers: '0/0/1/2/900', status: 101, flags: 'CD--', ...ws });
   // 30 tunnels of ws1 cut within one second (the server crashed), then its DOWN: a mass disconnect and a wave.
   const crash = 60_000;
-  for (let i = 0; i < 30; i++) add({ at: crash - 40_000 + i * 10, backend: 'be_ws', server: 'ws1', timers: `0/0/1/2/${40_000 + i * 20}`, status: 101, flags: 'SD--', ...ws });
+  for (let i = 0; i < 30; i++) add({ at: crash - 40_000 + i * 10, client: `198.51.100.${i + 1}`, backend: 'be_ws', server: 'ws1', timers: `0/0/1/2/${40_000 + i * 20}`, status: 101, flags: 'SD--', ...ws });
   lines.push(`${envelope(crash + 900)}Server be_ws/ws1 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.`);
-  // …and their clients come back together on ws2: 40 upgrades in one second.
+  // …and their clients come back together on ws2, with others: 40 upgrades in one second, a reconnect wave.
   for (let i = 0; i < 40; i++) add({ at: crash + 1000 + i * 20, client: `198.51.100.${i + 1}`, backend: 'be_ws', server: 'ws2', timers: '0/0/1/2/5000', status: 101, flags: 'CD--', ...ws });
   lines.push(`${envelope(crash + 30_000)}Server be_ws/ws1 is UP, reason: Layer4 check passed, check duration: 0ms. 2 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.`);
   // Sticky by cookie: clients sent ck1's cookie and landed on ck2 after ck1 went DOWN.

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLICKHOUSE_QUERIES_DIR, loadQueries, queriesFor } from '../../src/diagnose/load-queries.js';
-import { runQueryResult, type Scope } from '../../src/diagnose/run-query.js';
+import { prepareDiagnoses, runQueryResult, type Scope } from '../../src/diagnose/run-query.js';
 import { openClickHouse } from '../../src/engine/clickhouse-engine.js';
 import { clickhouseSchema, loadStatements } from '../../src/engine/clickhouse-schema.js';
 import type { QueryEngine } from '../../src/engine/query-engine.js';
@@ -137,6 +137,7 @@ describe.skipIf(!chdb)('the diagnoses on every engine', () => {
       ['clickhouse mergetree', await openClickHouse(http.url('default', `mt_${id}`))],
     ];
     try {
+      for (const [, db] of engines) await prepareDiagnoses(db);
       const all = await rowsOf(engines[0]![1], 'summary', { since: null, until: null, backend: null });
       const from = all.rows[0]?.['from'];
       const until = all.rows[0]?.['to'];

@@ -1,0 +1,91 @@
+-- @name disconnect-clusters
+-- @param since, until, backend, min_count
+-- By hand: ANTI JOIN on a range → NOT IN the bursts' sessions; the correlated neighbour counts → a self-join of the
+-- bins; LATERAL (VALUES …) LIMIT 1 → the first of an array of candidates sorted as DuckDB orders them; mode → the
+-- most frequent, the smallest on a tie; a NULL struct → a Variant (a Tuple cannot be NULL); DOUBLE → VARCHAR as
+-- DuckDB writes it (2000.0).
+WITH bursts AS (SELECT backend, server, start_ms FROM mass_disconnect_bursts(since_ts = {since:Nullable(DateTime64(6, 'UTC'))}, until_ts = {until:Nullable(DateTime64(6, 'UTC'))}, backend_name = {backend:Nullable(String)}, min_count = {min_count:Nullable(Int64)})),
+in_bursts AS (
+  SELECT s.node, s.source_id, s.line_no FROM session_causes(since_ts = {since:Nullable(DateTime64(6, 'UTC'))}, until_ts = {until:Nullable(DateTime64(6, 'UTC'))}, backend_name = {backend:Nullable(String)}) s
+  JOIN bursts b ON b.backend = s.backend AND b.server = s.server
+  WHERE toUnixTimestamp64Milli(s.ts) + s.duration_ms BETWEEN b.start_ms AND b.start_ms + 999
+),
+t AS (
+  SELECT s.backend AS backend, s.frontend AS frontend, s.duration_ms AS d, s.termination AS termination, s.term_cause AS term_cause, s.term_state AS term_state,
+    s.tunnel_timeout_ms AS tunnel_timeout_ms, s.tunnel_timeout_text AS tunnel_timeout_text, s.tunnel_timeout_where AS tunnel_timeout_where,
+    s.client_timeout_ms AS client_timeout_ms, s.client_timeout_text AS client_timeout_text, s.client_timeout_where AS client_timeout_where,
+    s.server_timeout_ms AS server_timeout_ms, s.server_timeout_text AS server_timeout_text, s.server_timeout_where AS server_timeout_where
+  FROM session_causes(since_ts = {since:Nullable(DateTime64(6, 'UTC'))}, until_ts = {until:Nullable(DateTime64(6, 'UTC'))}, backend_name = {backend:Nullable(String)}) s
+  WHERE s.is_tunnel AND s.duration_ms IS NOT NULL AND (s.node, s.source_id, s.line_no) NOT IN (SELECT node, source_id, line_no FROM in_bursts)
+),
+binned AS (
+  SELECT *, toInt32(if(d < 5000, floor(d / 50), 100 + floor(log(d / 5000.0) / log(1.01)))) AS bin
+  FROM t WHERE d >= 500
+),
+per_backend AS (SELECT backend, count() AS tunnels FROM t GROUP BY backend),
+bins AS (SELECT backend, bin, count() AS n FROM binned GROUP BY backend, bin),
+scored AS (
+  SELECT b.backend AS backend, b.bin AS bin, b.n AS n,
+    b.n + greatest(ifNull(sumIf(x.n, x.bin = b.bin - 1), 0), ifNull(sumIf(x.n, x.bin = b.bin + 1), 0)) AS n2,
+    ifNull(sumIf(x.n, abs(x.bin - b.bin) BETWEEN 2 AND 12), 0) / 21.0 AS background,
+    ifNull(maxIf(x.n, abs(x.bin - b.bin) = 1), 0) AS neighbour
+  FROM bins b LEFT JOIN bins x ON x.backend = b.backend
+  GROUP BY b.backend, b.bin, b.n
+),
+clusters AS (
+  SELECT s.backend AS backend, s.bin AS bin, s.n AS n, s.n2 AS n2, s.background AS background, s.neighbour AS neighbour, p.tunnels AS tunnels
+  FROM scored s JOIN per_backend p ON p.backend = s.backend
+  WHERE s.n >= s.neighbour
+    AND s.n2 >= 5 AND s.n2 >= 0.1 * p.tunnels
+    AND s.n2 >= 5 * (s.background + 0.2)
+),
+members AS (
+  SELECT c.backend AS backend, c.bin AS bin, c.tunnels AS tunnels, m.frontend AS frontend, m.d AS d, m.termination AS termination,
+    m.term_cause AS term_cause, m.term_state AS term_state,
+    m.tunnel_timeout_ms AS tunnel_timeout_ms, m.tunnel_timeout_text AS tunnel_timeout_text, m.tunnel_timeout_where AS tunnel_timeout_where,
+    m.client_timeout_ms AS client_timeout_ms, m.client_timeout_text AS client_timeout_text, m.client_timeout_where AS client_timeout_where,
+    m.server_timeout_ms AS server_timeout_ms, m.server_timeout_text AS server_timeout_text, m.server_timeout_where AS server_timeout_where
+  FROM clusters c JOIN binned m ON m.backend = c.backend
+  LEFT JOIN bins y ON y.backend = m.backend AND y.bin = m.bin
+  WHERE m.bin BETWEEN c.bin - 1 AND c.bin + 1 AND (m.bin = c.bin OR y.n <= c.n)
+),
+summarised AS (
+  SELECT backend, bin, any(tunnels) AS tunnels, count() AS count, toFloat64(round(toDecimal128(quantileExactInclusive(0.5)(d), 9))) AS interval_ms, min(d) AS min_ms, max(d) AS max_ms,
+    groupArray(termination) AS all_terminations,
+    if(empty(all_terminations), NULL, arraySort(v -> (-countEqual(all_terminations, v), v), arrayDistinct(all_terminations))[1]) AS termination,
+    arrayConcat(CAST(arraySort(groupUniqArray(termination)), 'Array(Nullable(String))'), if(countIf(termination IS NULL) > 0, [NULL], [])) AS terminations,
+    groupArray(frontend) AS all_frontends,
+    if(empty(all_frontends), NULL, arraySort(v -> (-countEqual(all_frontends, v), v), arrayDistinct(all_frontends))[1]) AS frontend,
+    countIf(term_cause IN ('c', 's') AND term_state = 'D') AS timeout_flagged,
+    any(tunnel_timeout_ms) AS tunnel_ms, any(tunnel_timeout_text) AS tunnel_text, any(tunnel_timeout_where) AS tunnel_where,
+    any(client_timeout_ms) AS client_ms, any(client_timeout_text) AS client_text, any(client_timeout_where) AS client_where,
+    any(server_timeout_ms) AS server_ms, any(server_timeout_text) AS server_text, any(server_timeout_where) AS server_where
+  FROM members GROUP BY backend, bin
+),
+candidates AS (
+  SELECT *,
+    if(empty(options), NULL, options[1].1) AS directive, if(empty(options), NULL, options[1].2) AS value_ms,
+    if(empty(options), NULL, options[1].3) AS value_text, if(empty(options), NULL, options[1].4) AS where_set
+  FROM (
+    SELECT *,
+      arraySort(x -> (abs(interval_ms - x.2), x.5), arrayFilter(x -> x.2 IS NOT NULL AND interval_ms BETWEEN x.2 - 50 AND x.2 + greatest(250, 0.02 * x.2), [
+        CAST(('timeout tunnel', tunnel_ms, tunnel_text, tunnel_where, 1), 'Tuple(String, Nullable(Float64), Nullable(String), Nullable(String), UInt8)'),
+        CAST(('timeout client', if(tunnel_ms IS NULL, client_ms, NULL), client_text, client_where, 2), 'Tuple(String, Nullable(Float64), Nullable(String), Nullable(String), UInt8)'),
+        CAST(('timeout server', if(tunnel_ms IS NULL, server_ms, NULL), server_text, server_where, 3), 'Tuple(String, Nullable(Float64), Nullable(String), Nullable(String), UInt8)')
+      ])) AS options
+    FROM summarised
+  )
+)
+SELECT backend, frontend, interval_ms, min_ms, max_ms, count, toFloat64(round(toDecimal128(count / tunnels, 9), 4)) AS share, toFloat64(round(toDecimal128(100 * count / tunnels, 9))) AS share_pct,
+  tunnels, termination, terminations, timeout_flagged, directive, value_ms, value_text, where_set,
+  if(directive IS NULL, NULL, CAST(CAST((directive, value_ms, where_set), 'Tuple(directive String, value_ms Nullable(Float64), `where` Nullable(String))'),
+    'Variant(Tuple(directive String, value_ms Nullable(Float64), `where` Nullable(String)))')) AS timeout,
+  CASE WHEN directive IS NOT NULL THEN 'haproxy-timeout'
+       WHEN timeout_flagged * 2 >= count AND (SELECT count() FROM config_timeouts) = 0 THEN 'timeout-unknown-config'
+       WHEN timeout_flagged * 2 >= count THEN 'unexplained-timeout'
+       ELSE 'outside-haproxy' END AS verdict,
+  if(count >= 0.3 * tunnels, 'critical', 'warning') AS severity,
+  coalesce(directive, if((toFloat64(round(toDecimal128(interval_ms / pow(10, floor(log10(interval_ms)) - 1), 9))) * pow(10, floor(log10(interval_ms)) - 1)) = floor((toFloat64(round(toDecimal128(interval_ms / pow(10, floor(log10(interval_ms)) - 1), 9))) * pow(10, floor(log10(interval_ms)) - 1))),
+    concat(toString(toInt64((toFloat64(round(toDecimal128(interval_ms / pow(10, floor(log10(interval_ms)) - 1), 9))) * pow(10, floor(log10(interval_ms)) - 1)))), '.0'), toString((toFloat64(round(toDecimal128(interval_ms / pow(10, floor(log10(interval_ms)) - 1), 9))) * pow(10, floor(log10(interval_ms)) - 1))))) AS interval_key
+FROM candidates
+ORDER BY count DESC, backend, interval_ms;
