@@ -1,43 +1,42 @@
 -- @name disconnect-clusters
 -- @param since, until, backend, min_count
--- By hand: ANTI JOIN on a range → NOT IN the bursts' sessions; the correlated neighbour counts → a self-join of the
--- bins; LATERAL (VALUES …) LIMIT 1 → the first of an array of candidates sorted as DuckDB orders them; mode → the
+-- By hand: ANTI JOIN on a range → the bursts of the server as an array, none of which may hold the end; the
+-- correlated neighbour counts → windows over the bins; the backend's tunnels → a window; LATERAL (VALUES …) LIMIT 1 → the first of an array of candidates sorted as DuckDB orders them; mode → the
 -- most frequent, the smallest on a tie; a NULL struct → a Variant (a Tuple cannot be NULL); DOUBLE → VARCHAR as
 -- DuckDB writes it (2000.0).
-WITH bursts AS (SELECT backend, server, start_ms FROM mass_disconnect_bursts(since_ts = {since:Nullable(DateTime64(6, 'UTC'))}, until_ts = {until:Nullable(DateTime64(6, 'UTC'))}, backend_name = {backend:Nullable(String)}, min_count = {min_count:Nullable(Int64)})),
-in_bursts AS (
-  SELECT s.node, s.source_id, s.line_no FROM session_causes(since_ts = {since:Nullable(DateTime64(6, 'UTC'))}, until_ts = {until:Nullable(DateTime64(6, 'UTC'))}, backend_name = {backend:Nullable(String)}) s
-  JOIN bursts b ON b.backend = s.backend AND b.server = s.server
-  WHERE toUnixTimestamp64Milli(s.ts) + s.duration_ms BETWEEN b.start_ms AND b.start_ms + 999
-),
+WITH bursts AS (SELECT backend, server, groupArray(start_ms) AS starts FROM mass_disconnect_bursts(since_ts = {since:Nullable(DateTime64(6, 'UTC'))}, until_ts = {until:Nullable(DateTime64(6, 'UTC'))}, backend_name = {backend:Nullable(String)}, min_count = {min_count:Nullable(Int64)}) GROUP BY backend, server),
 t AS (
   SELECT s.backend AS backend, s.frontend AS frontend, s.duration_ms AS d, s.termination AS termination, s.term_cause AS term_cause, s.term_state AS term_state,
     s.tunnel_timeout_ms AS tunnel_timeout_ms, s.tunnel_timeout_text AS tunnel_timeout_text, s.tunnel_timeout_where AS tunnel_timeout_where,
     s.client_timeout_ms AS client_timeout_ms, s.client_timeout_text AS client_timeout_text, s.client_timeout_where AS client_timeout_where,
-    s.server_timeout_ms AS server_timeout_ms, s.server_timeout_text AS server_timeout_text, s.server_timeout_where AS server_timeout_where
+    s.server_timeout_ms AS server_timeout_ms, s.server_timeout_text AS server_timeout_text, s.server_timeout_where AS server_timeout_where,
+    count() OVER (PARTITION BY s.backend) AS tunnels
   FROM session_causes(since_ts = {since:Nullable(DateTime64(6, 'UTC'))}, until_ts = {until:Nullable(DateTime64(6, 'UTC'))}, backend_name = {backend:Nullable(String)}) s
-  WHERE s.is_tunnel AND s.duration_ms IS NOT NULL AND (s.node, s.source_id, s.line_no) NOT IN (SELECT node, source_id, line_no FROM in_bursts)
+  LEFT JOIN bursts b ON b.backend = s.backend AND b.server = s.server
+  WHERE s.is_tunnel AND s.duration_ms IS NOT NULL
+    AND NOT arrayExists(x -> ifNull(toUnixTimestamp64Milli(s.ts) + s.duration_ms BETWEEN x AND x + 999, false), b.starts)
 ),
 binned AS (
-  SELECT *, toInt32(if(d < 5000, floor(d / 50), 100 + floor(log(d / 5000.0) / log(1.01)))) AS bin
-  FROM t WHERE d >= 500
+  SELECT *, count() OVER (PARTITION BY backend, bin) AS bin_n
+  FROM (SELECT *, toInt32(if(d < 5000, floor(d / 50), 100 + floor(log(d / 5000.0) / log(1.01)))) AS bin FROM t WHERE d >= 500)
 ),
-per_backend AS (SELECT backend, count() AS tunnels FROM t GROUP BY backend),
-bins AS (SELECT backend, bin, count() AS n FROM binned GROUP BY backend, bin),
 scored AS (
-  SELECT b.backend AS backend, b.bin AS bin, b.n AS n,
-    b.n + greatest(ifNull(sumIf(x.n, x.bin = b.bin - 1), 0), ifNull(sumIf(x.n, x.bin = b.bin + 1), 0)) AS n2,
-    ifNull(sumIf(x.n, abs(x.bin - b.bin) BETWEEN 2 AND 12), 0) / 21.0 AS background,
-    ifNull(maxIf(x.n, abs(x.bin - b.bin) = 1), 0) AS neighbour
-  FROM bins b LEFT JOIN bins x ON x.backend = b.backend
-  GROUP BY b.backend, b.bin, b.n
+  SELECT backend, bin, n, tunnels,
+    n + greatest(ifNull(before, 0), ifNull(after, 0)) AS n2,
+    (ifNull(below, 0) + ifNull(above, 0)) / 21.0 AS background,
+    greatest(ifNull(before, 0), ifNull(after, 0)) AS neighbour
+  FROM (
+    SELECT *,
+      max(n) OVER (PARTITION BY backend ORDER BY bin RANGE BETWEEN 1 PRECEDING AND 1 PRECEDING) AS before,
+      max(n) OVER (PARTITION BY backend ORDER BY bin RANGE BETWEEN 1 FOLLOWING AND 1 FOLLOWING) AS after,
+      sum(n) OVER (PARTITION BY backend ORDER BY bin RANGE BETWEEN 12 PRECEDING AND 2 PRECEDING) AS below,
+      sum(n) OVER (PARTITION BY backend ORDER BY bin RANGE BETWEEN 2 FOLLOWING AND 12 FOLLOWING) AS above
+    FROM (SELECT backend, bin, any(bin_n) AS n, any(tunnels) AS tunnels FROM binned GROUP BY backend, bin)
+  )
 ),
 clusters AS (
-  SELECT s.backend AS backend, s.bin AS bin, s.n AS n, s.n2 AS n2, s.background AS background, s.neighbour AS neighbour, p.tunnels AS tunnels
-  FROM scored s JOIN per_backend p ON p.backend = s.backend
-  WHERE s.n >= s.neighbour
-    AND s.n2 >= 5 AND s.n2 >= 0.1 * p.tunnels
-    AND s.n2 >= 5 * (s.background + 0.2)
+  SELECT * FROM scored
+  WHERE n >= neighbour AND n2 >= 5 AND n2 >= 0.1 * tunnels AND n2 >= 5 * (background + 0.2)
 ),
 members AS (
   SELECT c.backend AS backend, c.bin AS bin, c.tunnels AS tunnels, m.frontend AS frontend, m.d AS d, m.termination AS termination,
@@ -46,8 +45,7 @@ members AS (
     m.client_timeout_ms AS client_timeout_ms, m.client_timeout_text AS client_timeout_text, m.client_timeout_where AS client_timeout_where,
     m.server_timeout_ms AS server_timeout_ms, m.server_timeout_text AS server_timeout_text, m.server_timeout_where AS server_timeout_where
   FROM clusters c JOIN binned m ON m.backend = c.backend
-  LEFT JOIN bins y ON y.backend = m.backend AND y.bin = m.bin
-  WHERE m.bin BETWEEN c.bin - 1 AND c.bin + 1 AND (m.bin = c.bin OR y.n <= c.n)
+  WHERE m.bin BETWEEN c.bin - 1 AND c.bin + 1 AND (m.bin = c.bin OR m.bin_n <= c.n)
 ),
 summarised AS (
   SELECT backend, bin, any(tunnels) AS tunnels, count() AS count, toFloat64(round(toDecimal128(quantileExactInclusive(0.5)(d), 9))) AS interval_ms, min(d) AS min_ms, max(d) AS max_ms,

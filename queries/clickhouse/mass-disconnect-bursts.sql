@@ -1,41 +1,36 @@
 -- @name mass-disconnect-bursts
 -- @kind setup
 -- The view mass_disconnect_bursts(since_ts, until_ts, backend_name, min_count): queries/mass-disconnect-bursts.sql. By
--- hand: the join on a range → an equi-join filtered after; the correlated DOWN lookups → one join on the server's DOWNs.
+-- hand: the join of each peak with the ends in its second → window frames; the correlated DOWN lookups → one join on
+-- the server's DOWNs.
 WITH ended AS (
   SELECT backend, server, termination, duration_ms, toInt64(toUnixTimestamp64Milli(ts) + duration_ms) AS end_ms
   FROM session_causes(since_ts = {since_ts:Nullable(DateTime64(6, 'UTC'))}, until_ts = {until_ts:Nullable(DateTime64(6, 'UTC'))}, backend_name = {backend_name:Nullable(String)})
   WHERE is_tunnel AND ts IS NOT NULL AND duration_ms IS NOT NULL AND server IS NOT NULL AND server <> '<NOSRV>'
 ),
-usual AS (
-  SELECT backend, server, count() / greatest((max(end_ms) - min(end_ms)) / 1000.0, 60) AS per_second FROM ended GROUP BY backend, server
-),
+-- Each tunnel end with what ends in the second from it (RANGE frames, as DuckDB's join on that second counts), and
+-- the server's usual rate: windows over one pass.
 windowed AS (
   SELECT backend, server, end_ms,
-    count() OVER (PARTITION BY backend, server ORDER BY end_ms RANGE BETWEEN CURRENT ROW AND 999 FOLLOWING) AS in_window
+    count() OVER w AS in_window,
+    countIf(substring(termination, 1, 1) IN ('S', 'K', 'D', 'U', 'R', 'I')) OVER w AS cut,
+    arraySort(groupUniqArray(termination) OVER w) AS terminations,
+    max(end_ms) OVER w AS last_ms,
+    quantileExactInclusive(0.5)(duration_ms) OVER w AS median_duration_ms,
+    count() OVER s / greatest((max(end_ms) OVER s - min(end_ms) OVER s) / 1000.0, 60) AS per_second
   FROM ended
+  WINDOW w AS (PARTITION BY backend, server ORDER BY end_ms RANGE BETWEEN CURRENT ROW AND 999 FOLLOWING),
+    s AS (PARTITION BY backend, server)
 ),
-peaks AS (
-  SELECT DISTINCT backend, server, end_ms AS start_ms, in_window AS tunnels
+bursts AS (
+  SELECT DISTINCT backend, server, end_ms AS start_ms, in_window AS tunnels, per_second, cut, terminations, last_ms, median_duration_ms
   FROM (
     SELECT *,
       ifNull(max(in_window) OVER (PARTITION BY backend, server ORDER BY end_ms RANGE BETWEEN 1000 PRECEDING AND 1 PRECEDING), 0) AS before_max,
       ifNull(max(in_window) OVER (PARTITION BY backend, server ORDER BY end_ms RANGE BETWEEN 1 FOLLOWING AND 1000 FOLLOWING), 0) AS after_max
     FROM windowed
   )
-  WHERE in_window >= {min_count:Nullable(Int64)} AND in_window > before_max AND in_window >= after_max
-),
-bursts AS (
-  SELECT p.backend AS backend, p.server AS server, p.start_ms AS start_ms, p.tunnels AS tunnels, u.per_second AS per_second,
-    countIf(substring(e.termination, 1, 1) IN ('S', 'K', 'D', 'U', 'R', 'I')) AS cut,
-    arraySort(groupUniqArray(e.termination)) AS terminations,
-    max(e.end_ms) AS last_ms,
-    quantileExactInclusive(0.5)(e.duration_ms) AS median_duration_ms
-  FROM peaks p
-  JOIN usual u ON u.backend = p.backend AND u.server = p.server
-  JOIN ended e ON e.backend = p.backend AND e.server = p.server
-  WHERE e.end_ms BETWEEN p.start_ms AND p.start_ms + 999 AND p.tunnels >= 10 * u.per_second
-  GROUP BY p.backend, p.server, p.start_ms, p.tunnels, u.per_second
+  WHERE in_window >= {min_count:Nullable(Int64)} AND in_window > before_max AND in_window >= after_max AND in_window >= 10 * per_second
 ),
 explained AS (
   SELECT b.backend AS backend, b.server AS server, b.start_ms AS start_ms, b.tunnels AS tunnels, b.per_second AS per_second, b.cut AS cut,

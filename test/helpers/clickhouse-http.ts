@@ -58,8 +58,27 @@ async function body(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Settings the HTTP interface takes that are not ClickHouse settings chdb knows. */
+const HTTP_ONLY = new Set(['enable_http_compression', 'wait_end_of_query', 'send_progress_in_http_headers', 'http_headers_progress_interval_ms']);
+
 export async function serveClickHouseHttp(session: ChdbSession): Promise<ClickHouseHttp> {
   const requests: RecordedRequest[] = [];
+  // A request's settings hold for it alone, as on a server; chdb's session keeps what is SET, so each request sets
+  // what it sends and puts back to the default what the one before sent and it does not.
+  const applied = new Map<string, string>();
+  const apply = (settings: Readonly<Record<string, string>>): void => {
+    for (const key of [...applied.keys()]) {
+      if (key in settings) continue;
+      session.query(`SET ${key} = DEFAULT`);
+      applied.delete(key);
+    }
+    for (const [key, value] of Object.entries(settings)) {
+      if (HTTP_ONLY.has(key) || applied.get(key) === value) continue;
+      if (!/^[a-z_0-9]+$/.test(key) || !/^[A-Za-z0-9_.]+$/.test(value)) throw new Error(`Code: 115. DB::Exception: Unknown setting ${key}`);
+      session.query(`SET ${key} = ${/^\d+$/.test(value) ? value : `'${value}'`}`);
+      applied.set(key, value);
+    }
+  };
   const server: Server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -81,12 +100,11 @@ export async function serveClickHouseHttp(session: ChdbSession): Promise<ClickHo
       query = query.replace(/\bFORMAT\s+\w+\s*;?\s*$/i, '');
       try {
         if (database) session.query(`USE ${database}`);
-        // Settings of the request hold for this query only: chdb's session keeps a SET, so each is set every time.
-        for (const [key, value] of Object.entries(settings)) {
-          if (/^[a-z_0-9]+$/.test(key) && /^[A-Za-z0-9_.]+$/.test(value) && !['enable_http_compression', 'wait_end_of_query'].includes(key)) {
-            session.query(`SET ${key} = ${/^\d+$/.test(value) ? value : `'${value}'`}`);
-          }
+        // readonly cannot be SET back in a session once set: it is enforced here, as the server does (code 164).
+        if (settings['readonly'] && settings['readonly'] !== '0' && !/^\s*(SELECT|WITH|EXPLAIN|DESCRIBE|DESC|SHOW|EXISTS)\b/i.test(query)) {
+          throw new Error('Code: 164. DB::Exception: Cannot execute query in readonly mode. (READONLY)');
         }
+        apply(Object.fromEntries(Object.entries(settings).filter(([key]) => key !== 'readonly')));
         const result = Object.keys(params).length ? session.queryBind(query, params, format) : session.query(query, format);
         response.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Format': format });
         response.end(result);
@@ -95,17 +113,6 @@ export async function serveClickHouseHttp(session: ChdbSession): Promise<ClickHo
         const code = /Code: (\d+)/.exec(message)?.[1] ?? '1001';
         response.writeHead(500, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Exception-Code': code });
         response.end(message.includes('DB::Exception') ? message.replace(/^.*?(Code: )/s, '$1') : `Code: ${code}. DB::Exception: ${message}`);
-      } finally {
-        // Settings not sent with the next request are ClickHouse's defaults again.
-        for (const key of Object.keys(settings)) {
-          if (/^[a-z_0-9]+$/.test(key) && !['enable_http_compression', 'wait_end_of_query'].includes(key)) {
-            try {
-              session.query(`SET ${key} = DEFAULT`);
-            } catch {
-              // A setting this build does not know: it was not set either.
-            }
-          }
-        }
       }
     })();
   });
