@@ -29,6 +29,9 @@ const READ_ONLY = { readonly: '2' } as const;
 
 const FORMAT = 'JSONCompactEachRowWithNamesAndTypes';
 
+/** What `wsdiag clickhouse-schema` creates and the diagnoses read. */
+const REQUIRED_TABLES = ['sessions', 'events', 'rejects', 'raw_lines', 'ingests', 'config_timeouts', 'proxy_timeouts', 'session_causes', 'mass_disconnect_bursts'];
+
 /** The first line of a ClickHouse error, without the client's stack. */
 const firstLine = (error: unknown): string => ((error as Error)?.message ?? String(error)).split('\n')[0]!.trim();
 
@@ -46,13 +49,24 @@ export async function openClickHouse(url: string, options: { readonly requestTim
     // Progress headers keep a long diagnosis's connection from looking idle to a load balancer in front.
     clickhouse_settings: { ...CLICKHOUSE_SETTINGS, send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '20000' },
   });
-  // One line that says why, before any diagnosis runs: the server is down, the name does not resolve, the user is refused.
+  // One line that says why, before any diagnosis runs: the server is down, the name does not resolve, the user is
+  // refused, or the database holds no wsdiag tables.
+  let present: string[];
   try {
-    const check = await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
-    await check.json();
+    const check = await client.query({
+      query: 'SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}',
+      format: 'JSONEachRow',
+      query_params: { names: REQUIRED_TABLES },
+    });
+    present = ((await check.json()) as { name: string }[]).map((r) => r.name);
   } catch (error) {
     await client.close().catch(() => undefined);
     throw new StoreError(`cannot reach ClickHouse at ${target.shown}: ${firstLine(error)}`, 'open');
+  }
+  const missing = REQUIRED_TABLES.filter((t) => !present.includes(t));
+  if (missing.length) {
+    await client.close().catch(() => undefined);
+    throw new StoreError(`${target.shown} has no wsdiag tables (${missing.join(', ')}): create them with wsdiag clickhouse-schema (README "Many proxies")`, 'open');
   }
   let locked = false;
   const settings = (): Record<string, string | number> => ({ ...CLICKHOUSE_SETTINGS, ...(locked ? READ_ONLY : {}) });
