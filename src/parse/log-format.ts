@@ -9,14 +9,14 @@ import { tokenize } from './config-words.js';
 import { LOG_FORMAT_VARIABLES, ValueKind, sampleName, sampleTarget, type CaptureSlots, type Target } from './log-format-variables.js';
 import type { SessionRecord } from './session-record.js';
 
-interface LiteralNode {
+export interface LiteralNode {
   readonly type: 'literal';
   readonly text: string;
   /** A run of spaces in the format: HAProxy writes one space, and none after a field that wrote nothing. */
   readonly separator: boolean;
 }
 
-interface FieldNode {
+export interface FieldNode {
   readonly type: 'field';
   /** `%tsc`, `%[var(txn.upg)]`… as written, for messages. */
   readonly token: string;
@@ -28,7 +28,7 @@ interface FieldNode {
   readonly hex: boolean;
 }
 
-type FormatNode = LiteralNode | FieldNode;
+export type FormatNode = LiteralNode | FieldNode;
 
 export interface CompiledFormat {
   readonly name: string;
@@ -254,7 +254,7 @@ export function splitRequest(rec: SessionRecord, request: string): void {
   }
 }
 
-function assignText(rec: SessionRecord, node: FieldNode, value: string): void {
+export function assignText(rec: SessionRecord, node: FieldNode, value: string): void {
   // `<BADREQ>` stands where %HM/%HU/%HV have nothing to show (an invalid or incomplete request).
   const absent = value === '-' || value === '' || (value === '<BADREQ>' && (node.target === 'method' || node.target === 'uri' || node.target === 'httpVersion'));
   switch (node.target) {
@@ -295,7 +295,7 @@ function assignText(rec: SessionRecord, node: FieldNode, value: string): void {
   }
 }
 
-function assignNumber(rec: SessionRecord, node: FieldNode, n: number, plus: boolean): void {
+export function assignNumber(rec: SessionRecord, node: FieldNode, n: number, plus: boolean): void {
   // HAProxy writes -1 for a timer or counter whose event never happened (section 8.4): absent.
   const value = n === -1 || n === -0.5 ? Number.NaN : n;
   switch (node.target) {

@@ -11,6 +11,7 @@ import { IN_MEMORY_PATH, type Database } from './database.js';
 import { NameDictionary } from './name-dictionary.js';
 import { NAME_ID_COLUMNS } from './schema.js';
 import type { EncodedSessions } from './session-columns.js';
+import { RawLineLoader } from './raw-line-loader.js';
 import { SessionLoader } from './session-loader.js';
 
 export interface EncodedEvent {
@@ -133,7 +134,7 @@ export class IngestStore {
     private readonly sessions: SessionLoader,
     private readonly events: DuckDBAppender,
     private readonly rejects: DuckDBAppender,
-    private readonly rawLines: DuckDBAppender,
+    private readonly rawLines: RawLineLoader,
     readonly ingestId: number,
     /** DuckDB's memory limit before a bulk ingest lowered it, restored by release(); null when not lowered. */
     private readonly memoryBefore: string | null,
@@ -158,7 +159,7 @@ export class IngestStore {
     const c = db.connection;
     return new IngestStore(
       db, names, await SessionLoader.create(c, names),
-      await c.createAppender('events'), await c.createAppender('rejects'), await c.createAppender('raw_lines'), id, memoryBefore,
+      await c.createAppender('events'), await c.createAppender('rejects'), new RawLineLoader(await c.createAppender('raw_lines')), id, memoryBefore,
     );
   }
 
@@ -266,13 +267,7 @@ export class IngestStore {
   }
 
   private addRawLine(sourceId: number, lineNo: number, raw: string, bytes: Uint8Array | null): void {
-    const a = this.rawLines;
-    a.appendInteger(sourceId);
-    a.appendInteger(lineNo);
-    a.appendVarchar(raw);
-    if (bytes) a.appendBlob(bytes);
-    else a.appendNull();
-    a.endRow();
+    this.rawLines.add(sourceId, lineNo, raw, bytes);
   }
 
   private addEvent(sourceId: number, lineNo: number, tsMs: number, host: string | null, pid: number, e: EventRecord, bytes: Uint8Array | null, raw: string): void {
@@ -318,7 +313,7 @@ export class IngestStore {
     this.sessions.flush();
     this.events.flushSync();
     this.rejects.flushSync();
-    this.rawLines.flushSync();
+    this.rawLines.flush();
   }
 
   /**
@@ -375,7 +370,7 @@ export class IngestStore {
     this.sessions.close();
     this.events.closeSync();
     this.rejects.closeSync();
-    this.rawLines.closeSync();
+    this.rawLines.close();
     await this.db.run(
       `INSERT INTO ingests VALUES ($id, $started, $inputs, $lines, $skipped, $rolledBack, $sessions, $events, $rejects, $blank, $bytes, $seconds, $status)`,
       {
