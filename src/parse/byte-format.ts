@@ -7,7 +7,7 @@
  * records (test/parse/byte-format.test.ts).
  */
 import { ValueKind } from './log-format-variables.js';
-import { assignNumber, assignText, splitRequest, type CompiledFormat, type FieldNode, type FormatNode, type LiteralNode } from './log-format.js';
+import { assignNumber, assignText, scanPlan, splitRequest, type CompiledFormat, type FieldNode, type FormatNode } from './log-format.js';
 import type { SessionRecord } from './session-record.js';
 
 /** Parses `line` (a view of one line) from `start` into `rec` (reset by the caller); false when the string parser must decide. */
@@ -16,11 +16,12 @@ export type ByteParser = (line: Buffer, start: number, rec: SessionRecord) => bo
 const SPACE = 32;
 const QUOTE = 34;
 const HTTP_VERSION = Buffer.from(' HTTP/', 'latin1');
-const MONTHS: Readonly<Record<string, number>> = {
+export const MONTHS: Readonly<Record<string, number>> = {
   Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
 };
 
-function digits(line: Buffer, at: number, count: number): number {
+/** `count` ASCII digits at `at` as a number, or -1. */
+export function digits(line: Uint8Array, at: number, count: number): number {
   let n = 0;
   for (let i = 0; i < count; i++) {
     const c = (line[at + i] ?? 0) - 48;
@@ -156,17 +157,7 @@ export function compileByteFormat(format: CompiledFormat): ByteParser | null {
     if (n.type === 'field' && (n.hex || n.kind === ValueKind.captureList || (n.quoted && n.kind !== ValueKind.request))) return null;
   }
   const literalBytes = nodes.map((n) => (n.type === 'literal' ? Buffer.from(n.text, 'latin1') : Buffer.alloc(0)));
-  const nextLiteral: (LiteralNode | null)[] = nodes.map((_, i) => {
-    const next = nodes[i + 1];
-    return next?.type === 'literal' ? next : null;
-  });
-  const lookahead: string[] = nodes.map((_, i) => {
-    const next = nodes[i + 1];
-    const after = nodes[i + 2];
-    if (next?.type !== 'literal') return '';
-    if (next.separator && after?.type === 'literal') return ' ' + after.text;
-    return next.text;
-  });
+  const { nextLiteral, lookahead } = scanPlan(nodes);
   const lookaheadBytes = lookahead.map((t) => Buffer.from(t, 'latin1'));
   const interners = nodes.map((n) => (n.type === 'field' && (NAMES.has(n.target) || n.target === 'frontendTransport') ? new Interner() : null));
 

@@ -3,22 +3,9 @@
  * haproxy[1234]: `, with or without `<PRI>`, and a bare message or `haproxy[pid]: ` tag), over an ASCII line's bytes.
  * Anything else (RFC 5424, ISO-8601 stamps) returns null and envelope.ts reads the line as a string.
  */
-import { Interner } from './byte-format.js';
+import { digits, Interner, MONTHS } from './byte-format.js';
 import type { Envelope } from './envelope.js';
 
-const MONTHS: Readonly<Record<string, number>> = {
-  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
-};
-
-function num(line: Buffer, at: number, count: number): number {
-  let n = 0;
-  for (let i = 0; i < count; i++) {
-    const c = (line[at + i] ?? 0) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
-}
 
 function isTagChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 47 || c === 45;
@@ -37,7 +24,7 @@ function tag(line: Buffer, at: number): { program: string; pid: number; end: num
   if (line[k] === 91) {
     const close = line.indexOf(93, k);
     if (close < 0 || close - k > 12) return null;
-    const p = num(line, k + 1, close - k - 1);
+    const p = digits(line, k + 1, close - k - 1);
     if (p < 0) return null;
     pid = p;
     k = close + 1;
@@ -79,7 +66,7 @@ export function envelopeOfBytes(line: Buffer): Envelope | null {
   let at = 0;
   if (line[0] === 60) {
     const close = line.indexOf(62, 1);
-    if (close > 1 && close <= 4 && num(line, 1, close - 1) >= 0) at = close + 1;
+    if (close > 1 && close <= 4 && digits(line, 1, close - 1) >= 0) at = close + 1;
   }
   // RFC 5424 and ISO-8601 stamps: the string path.
   if (line[at] === 49 && line[at + 1] === 32) return null;
@@ -88,10 +75,10 @@ export function envelopeOfBytes(line: Buffer): Envelope | null {
   const month = line.length >= at + 3 ? MONTHS[line.toString('latin1', at, at + 3)] : undefined;
   if (month !== undefined && line[at + 3] === 32) {
     const d1 = line[at + 4];
-    const day = d1 === 32 ? num(line, at + 5, 1) : num(line, at + 4, 2);
-    const h = num(line, at + 7, 2);
-    const m = num(line, at + 10, 2);
-    const s = num(line, at + 13, 2);
+    const day = d1 === 32 ? digits(line, at + 5, 1) : digits(line, at + 4, 2);
+    const h = digits(line, at + 7, 2);
+    const m = digits(line, at + 10, 2);
+    const s = digits(line, at + 13, 2);
     if (day >= 1 && day <= 31 && line[at + 6] === 32 && h >= 0 && h <= 23 && m >= 0 && m <= 59 && s >= 0 && s <= 60 && line[at + 9] === 58 && line[at + 12] === 58) {
       let end = at + 15;
       let ms = 0;

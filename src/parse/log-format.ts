@@ -333,6 +333,26 @@ export function assignNumber(rec: SessionRecord, node: FieldNode, n: number, plu
 const SPACE = 32;
 const QUOTE = 34;
 
+/**
+ * What a scan needs to know after each field: the literal right after it (or null when another field or the end
+ * follows), and for a separator followed by literal text (` upg=`) the whole text to look for after a spaced value.
+ */
+export function scanPlan(nodes: readonly FormatNode[]): { nextLiteral: (LiteralNode | null)[]; lookahead: string[] } {
+  return {
+    nextLiteral: nodes.map((_, i) => {
+      const next = nodes[i + 1];
+      return next?.type === 'literal' ? next : null;
+    }),
+    lookahead: nodes.map((_, i) => {
+      const next = nodes[i + 1];
+      const after = nodes[i + 2];
+      if (next?.type !== 'literal') return '';
+      if (next.separator && after?.type === 'literal') return ' ' + after.text;
+      return next.text;
+    }),
+  };
+}
+
 /** Compiles `logFormat` (as written after `log-format`, config quoting already removed) into a parser. */
 /** `captures`: the header names of the proxy's capture slots, so `%[capture.req.hdr(0)]` is known as `Upgrade`. */
 export function compileLogFormat(name: string, logFormat: string, captures?: CaptureSlots): CompiledFormat {
@@ -340,19 +360,7 @@ export function compileLogFormat(name: string, logFormat: string, captures?: Cap
   const count = nodes.length;
   const extraColumns = nodes.flatMap((n) => (n.type === 'field' && n.target === 'extra' ? [n.name] : []));
 
-  /** The literal right after field `i`, or null when another field or the end follows. */
-  const nextLiteral: (LiteralNode | null)[] = nodes.map((_, i) => {
-    const next = nodes[i + 1];
-    return next?.type === 'literal' ? next : null;
-  });
-  /** For a separator followed by literal text (` upg=`): the whole text to look for after a spaced value. */
-  const lookahead: string[] = nodes.map((_, i) => {
-    const next = nodes[i + 1];
-    const after = nodes[i + 2];
-    if (next?.type !== 'literal') return '';
-    if (next.separator && after?.type === 'literal') return ' ' + after.text;
-    return next.text;
-  });
+  const { nextLiteral, lookahead } = scanPlan(nodes);
 
   const fail = (node: FieldNode | LiteralNode, at: number, what: string): string =>
     `${name}: ${node.type === 'field' ? node.token : `"${node.text}"`} ${what} at column ${at + 1}`;

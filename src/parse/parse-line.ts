@@ -194,14 +194,7 @@ export function createLineParser(options: LineParserOptions = {}): LineParser {
             record.format = format.name;
           }
         }
-        upgradeFromCaptures(record);
-        let tsMs: number;
-        if (!Number.isNaN(record.utcMs)) tsMs = record.utcMs;
-        else if (!Number.isNaN(record.localMs)) {
-          noteFullDate(record.localMs);
-          tsMs = acceptTime(record.localMs, env);
-        } else tsMs = envelopeTime(env);
-        return { kind: 'session', session: record, envelope: env, tsMs };
+        return sessionOutcome(env);
       }
       if (failure.includes('line ends early')) truncated ??= failure;
       firstFailure ??= failure;
@@ -241,6 +234,11 @@ export function createLineParser(options: LineParserOptions = {}): LineParser {
       const configured = frontendFormats.get(record.frontend);
       if (configured !== undefined && configured !== format.name) return null;
     }
+    return sessionOutcome(env);
+  }
+
+  /** The record just read as a session: the Upgrade and Connection headers from its captures, and its time. */
+  function sessionOutcome(env: Envelope): ParseOutcome {
     upgradeFromCaptures(record);
     let tsMs: number;
     if (!Number.isNaN(record.utcMs)) tsMs = record.utcMs;
