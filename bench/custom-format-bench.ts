@@ -2,22 +2,22 @@
  * The ingest benchmark again with a custom log-format: the same sessions written as
  *   … %{+Q}r upg=%[var(txn.upg)] conn=%[var(txn.conn)]
  * (no capture block, the Upgrade/Connection headers in their own fields), ingested with --log-format, side by
- * side with the stock httplog file. The target: no slower than httplog by more than 20 %.
+ * side with the stock httplog file and with `halog -srv` on the httplog file, in the same run. The targets: no
+ * slower than httplog by more than 20 %, and the same ratio to halog as httplog's. Each ingest's accounting is
+ * checked (lines read = sessions + events + rejects + blank + …, and no rejects).
  *
  *   npm run build && node --import tsx bench/custom-format-bench.ts [--lines N] [--runs R]
  */
-import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import split2 from 'split2';
-import { ensureLog } from './generate-log.js';
+import { DEFAULT_LINES, ensureLog } from './generate-log.js';
+import { CLI, ROOT, accountingCheck, measure, removeDb, runOnce, type Measurement } from './run-command.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(ROOT, 'bench', 'data');
-const CLI = join(ROOT, 'dist', 'cli.js');
+const HALOG = ['/usr/sbin/halog', '/usr/bin/halog', '/usr/local/bin/halog'].find((p) => existsSync(p)) ?? 'halog';
 export const CUSTOM_FORMAT =
   '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %{+Q}r upg=%[var(txn.upg)] conn=%[var(txn.conn)]';
 
@@ -39,45 +39,66 @@ async function derive(from: string, to: string): Promise<void> {
   await once(out, 'finish');
 }
 
-function timeIngest(args: string[], runs: number): number {
-  let best = Infinity;
-  for (let r = 0; r < runs; r++) {
-    const db = join(DATA, 'custom-bench.duckdb');
-    rmSync(db, { force: true });
-    rmSync(`${db}.wal`, { force: true });
-    const t0 = performance.now();
-    const result = spawnSync(process.execPath, [CLI, 'ingest', ...args, '--db', db], { encoding: 'utf8' });
-    const seconds = (performance.now() - t0) / 1000;
-    if (result.status !== 0 || / 0 rejects/.test(result.stdout) === false) throw new Error(`ingest failed or rejected lines: ${result.stdout}${result.stderr}`);
-    best = Math.min(best, seconds);
-  }
-  return best;
+interface Result {
+  readonly label: string;
+  readonly command: string;
+  readonly m: Measurement;
+  readonly check: string;
+}
+
+async function ingest(label: string, log: string, extra: string[], lines: number, runs: number): Promise<Result> {
+  const db = join(DATA, 'custom-bench.duckdb');
+  const rel = (p: string): string => relative(ROOT, p);
+  const display = `node dist/cli.js ingest ${rel(log)}${extra.length ? " --log-format '…'" : ''} --db ${rel(db)}`;
+  process.stderr.write(`running ${display} ×${runs}… `);
+  const m = await measure({ display, argv: [process.execPath, CLI, 'ingest', log, ...extra, '--db', db], before: () => removeDb(db) }, runs);
+  process.stderr.write(`${m.wall.toFixed(2)} s\n`);
+  const accounting = await accountingCheck(db, lines);
+  const clean = accounting.ok && / 0 rejects/.test(m.stdout);
+  removeDb(db);
+  return { label, command: display, m, check: `${clean ? '✓' : '✗'} ${accounting.text}` };
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { lines: { type: 'string', default: '500000' }, runs: { type: 'string', default: '3' } } });
-  const lines = Number(values.lines);
+  const { values } = parseArgs({ options: { lines: { type: 'string', default: String(DEFAULT_LINES) }, runs: { type: 'string', default: '3' } } });
+  const lines = Number(values.lines!.replace(/[_,]/g, ''));
   const runs = Number(values.runs);
+  if (!Number.isInteger(lines) || lines < 1 || !Number.isInteger(runs) || runs < 1) throw new Error('usage: custom-format-bench.ts [--lines N] [--runs R]');
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   const { path: httplog } = await ensureLog(DATA, lines);
   const custom = httplog.replace(/\.log$/, '-custom.log');
   await derive(httplog, custom);
-  const stock = timeIngest([httplog], runs);
-  const own = timeIngest([custom, '--log-format', CUSTOM_FORMAT], runs);
-  const ratio = own / stock;
-  const rel = (p: string) => relative(ROOT, p);
-  process.stdout.write(
-    [
-      `### Custom log-format vs httplog, ${lines.toLocaleString('en-US')} lines (best of ${runs})`,
-      '',
-      '| format | command | wall (s) | lines/s |',
-      '|---|---|--:|--:|',
-      `| httplog | \`node dist/cli.js ingest ${rel(httplog)} --db …\` | ${stock.toFixed(2)} | ${Math.round(lines / stock).toLocaleString('en-US')} |`,
-      `| custom (upg=/conn=) | \`node dist/cli.js ingest ${rel(custom)} --log-format '…' --db …\` | ${own.toFixed(2)} | ${Math.round(lines / own).toLocaleString('en-US')} |`,
-      '',
-      `custom / httplog = ${ratio.toFixed(2)} (target ≤ 1.20: ${ratio <= 1.2 ? 'met' : 'NOT met'})`,
-      '',
-    ].join('\n'),
-  );
+  const rel = (p: string): string => relative(ROOT, p);
+  for (const file of [httplog, custom]) await runOnce({ display: 'warm-up', argv: ['cat', file], discardStdout: true });
+
+  process.stderr.write(`running halog -srv < ${rel(httplog)} ×${runs}… `);
+  const halog = await measure({ display: `halog -srv < ${rel(httplog)}`, argv: [HALOG, '-srv'], stdin: httplog }, runs);
+  process.stderr.write(`${halog.wall.toFixed(2)} s\n`);
+  const stock = await ingest('httplog', httplog, [], lines, runs);
+  const own = await ingest('custom (upg=/conn=)', custom, ['--log-format', CUSTOM_FORMAT], lines, runs);
+  const ratio = own.m.wall / stock.m.wall;
+  const row = (label: string, command: string, m: Measurement, bytes: number): string =>
+    `| ${label} | \`${command}\` | ${m.wall.toFixed(2)} | ${m.cpu === null ? 'n/a' : m.cpu.toFixed(2)} | ${Math.round(lines / m.wall).toLocaleString('en-US')} | ` +
+    `${(bytes / 1e6 / m.wall).toFixed(0)} | ${m.rssKb === null ? 'n/a' : Math.round(m.rssKb / 1024)} | ${(m.wall / halog.wall).toFixed(1)}× |`;
+  const text = [
+    `### Custom log-format vs httplog, ${lines.toLocaleString('en-US')} lines (best of ${runs}, warm page cache)`,
+    '',
+    '| format | command | wall (s) | CPU (s) | lines/s | MB/s | peak RSS (MB) | × `halog -srv` |',
+    '|---|---|--:|--:|--:|--:|--:|--:|',
+    row('halog', `halog -srv < ${rel(httplog)}`, halog, statSync(httplog).size),
+    row(stock.label, stock.command, stock.m, statSync(httplog).size),
+    row(own.label, own.command, own.m, statSync(custom).size),
+    '',
+    `custom / httplog = ${ratio.toFixed(2)} (target ≤ 1.20: ${ratio <= 1.2 ? 'met' : 'NOT met'})`,
+    '',
+    'Checks:',
+    '',
+    `- httplog: ${stock.check}`,
+    `- custom: ${own.check}`,
+    '',
+  ].join('\n');
+  process.stdout.write(text);
+  if (![stock, own].every((r) => r.check.startsWith('✓'))) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

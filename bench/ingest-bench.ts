@@ -19,7 +19,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LINES, ensureLog } from './generate-log.js';
-import { CLI, ROOT, TIME_NOTE, childCpuSeconds, haveTime, measure, removeDb, runOnce, wsdiagQuery, type Measurement, type Spec } from './run-command.js';
+import { CLI, ROOT, TIME_NOTE, accountingCheck, childCpuSeconds, haveTime, measure, removeDb, runOnce, wsdiagQuery, type Measurement, type Spec } from './run-command.js';
 
 const DATA = join(ROOT, 'bench', 'data');
 const HALOG = ['/usr/sbin/halog', '/usr/bin/halog', '/usr/local/bin/halog'].find((p) => existsSync(p)) ?? 'halog';
@@ -177,6 +177,7 @@ async function main(): Promise<void> {
   const ingestOut = results.get('wsdiag')!.m!.stdout.trim().split('\n').pop() ?? '';
   const count = Number((await wsdiagQuery('select count(*) as n from sessions', db))[0]?.['n']);
   checks.push({ ok: count === lines, text: `sessions in ${dbRel}: ${count.toLocaleString('en-US')} (expected ${lines.toLocaleString('en-US')})` });
+  checks.push(await accountingCheck(db, lines));
   const rejects = Number((await wsdiagQuery('select count(*) as n from rejects', db))[0]?.['n']);
   checks.push({ ok: rejects === 0, text: `rejects: ${rejects}` });
   const statusDiff = sameCounts(summary.statuses, await wsdiagQuery('select cast(status as varchar) as k, count(*) as n from sessions group by 1', db));

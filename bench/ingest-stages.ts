@@ -4,6 +4,7 @@
  *
  *   read   readFile(): file → chunks → the line splitter (what the pipeline reads and the worker splits)
  *   parse  read + the parse worker's work on the same thread: every line parsed and encoded into columns
+ *          (--string-parser: without the fast path, every line read as a string)
  *          (LineDecoder, what the worker sends the store)
  *
  * usage: node --import tsx bench/ingest-stages.ts FILE --stage read|parse
@@ -21,7 +22,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const built = async <T>(path: string): Promise<T> => (await import(pathToFileURL(resolve(root, 'dist', path)).href)) as T;
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ options: { stage: { type: 'string', default: 'parse' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ options: { stage: { type: 'string', default: 'parse' }, 'string-parser': { type: 'boolean', default: false } }, allowPositionals: true });
   const file = positionals[0];
   const stage = values.stage;
   if (!file || (stage !== 'read' && stage !== 'parse')) throw new Error('usage: ingest-stages.ts FILE --stage read|parse');
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   if (!probe) throw new Error(result.message ?? result.status);
   const counts = { lines: 0, sessions: 0, events: 0, rejects: 0, blank: 0, evidence: 0 };
   const splitter = new LineSplitter(64 * 1024);
-  const decoder = new LineDecoder({ parser: {}, maxLineBytes: 64 * 1024, names: [] });
+  const decoder = new LineDecoder({ parser: values['string-parser'] ? { fastPath: false } : {}, maxLineBytes: 64 * 1024, names: [] });
   decoder.decode({ op: 'open', source: 1, start: { firstLineNo: 1, offset: 0, insideLine: false, tail: new Uint8Array(0), referenceDateMs: null, skipLines: 0 } });
   for await (const chunk of readFile(probe, { offset: 0 }, result)) {
     if (stage === 'read') {

@@ -4,7 +4,7 @@
  *
  *   npm run build && npm run bench:memory -- [--lines N] [--runs R]
  *
- *   plain     bench/data/haproxy-N.log, the generated log of `npm run bench` (committed every 50,000 lines)
+ *   plain     bench/data/haproxy-N.log, the generated log of `npm run bench` (committed every 245,760 lines: two DuckDB row groups)
  *   gzip      the same compressed (`haproxy-N.log.gz`, gzip level 1): one transaction for the whole input, since
  *             its damage is only known at its end and then it is rolled back whole
  *   evidence  the same with every termination state set to `SD--` (`haproxy-N-evidence.log`): every session is a
@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
 import split2 from 'split2';
 import { DEFAULT_LINES, ensureLog } from './generate-log.js';
-import { CLI, ROOT, TIME_NOTE, haveTime, measure, removeDb, wsdiagQuery } from './run-command.js';
+import { CLI, ROOT, TIME_NOTE, accountingCheck, haveTime, measure, removeDb, wsdiagQuery } from './run-command.js';
 
 const DATA = join(ROOT, 'bench', 'data');
 const TARGET_MB = 400;
@@ -80,7 +80,11 @@ async function main(): Promise<void> {
     const m = await measure({ display: c.name, argv: [process.execPath, CLI, 'ingest', c.file, '--db', db], before: () => removeDb(db) }, runs);
     const sessions = Number((await wsdiagQuery('select count(*) as n from sessions', db))[0]?.['n']);
     const mb = m.rssKb === null ? null : m.rssKb / 1024;
-    const checks = [sessions === lines ? `✓ ${int(sessions)} sessions` : `✗ ${int(sessions)} sessions, expected ${int(lines)}`];
+    const accounting = await accountingCheck(db, lines);
+    const checks = [
+      sessions === lines ? `✓ ${int(sessions)} sessions` : `✗ ${int(sessions)} sessions, expected ${int(lines)}`,
+      `${accounting.ok ? '✓' : '✗'} ${accounting.text}`,
+    ];
     if (c.everyLineEvidence) {
       const evidence = Number((await wsdiagQuery('select count(*) as n from raw_lines', db))[0]?.['n']);
       checks.push(evidence === lines ? '✓ every line kept as evidence' : `✗ ${int(evidence)} evidence lines, expected ${int(lines)}`);

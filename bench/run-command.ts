@@ -125,3 +125,24 @@ export async function wsdiagQuery(sql: string, db: string): Promise<Record<strin
   if (m.code !== 0) throw new Error(`query failed (${m.code}): ${m.stderr.trim()}`);
   return JSON.parse(m.stdout) as Record<string, unknown>[];
 }
+
+/**
+ * The accounting of every ingest into `db`, checked: lines read = sessions + events + rejects + blank + already
+ * ingested + rolled back, and lines read = the lines of the input (`expectedLines`). Asserted by every ingest
+ * benchmark on every run: a faster ingest that loses lines is not faster.
+ */
+export async function accountingCheck(db: string, expectedLines: number): Promise<{ ok: boolean; text: string }> {
+  const [row] = await wsdiagQuery(
+    'select sum(lines_read) as lines_read, sum(sessions) as sessions, sum(events) as events, sum(rejects) as rejects, ' +
+      'sum(blank) as blank, sum(lines_skipped) as skipped, sum(lines_rolled_back) as rolled_back from ingests',
+    db,
+  );
+  const n = (k: string): number => Number(row?.[k] ?? 0);
+  const parts = n('sessions') + n('events') + n('rejects') + n('blank') + n('skipped') + n('rolled_back');
+  const ok = n('lines_read') === parts && n('lines_read') === expectedLines;
+  const text =
+    `accounting: ${n('lines_read').toLocaleString('en-US')} lines read = ${n('sessions').toLocaleString('en-US')} sessions + ${n('events')} events + ` +
+    `${n('rejects')} rejects + ${n('blank')} blank + ${n('skipped')} already ingested + ${n('rolled_back')} rolled back` +
+    (ok ? '' : ` — ${n('lines_read') !== parts ? `the parts add up to ${parts.toLocaleString('en-US')}` : `expected ${expectedLines.toLocaleString('en-US')} lines`}`);
+  return { ok, text };
+}

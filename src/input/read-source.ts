@@ -180,7 +180,8 @@ export async function* readStream(stream: NodeJS.ReadableStream, result: InputRe
     for (;;) {
       const next = await untilAborted(iterator.next(), signal);
       if (next === null || next.done) break;
-      const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      // A copy of its own: the pipeline moves what it reads to its worker, and the stream's chunks are not ours.
+      const chunk = Buffer.from(next.value);
       result.bytes += chunk.length;
       yield chunk;
     }

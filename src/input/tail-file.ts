@@ -242,13 +242,7 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
       // Renamed away and not replaced yet: go on reading the old file meanwhile.
       if (named === null || identityOf(named) === content.identity) continue;
       // Rotated by rename: what was written to the old file before it moved, then the new one.
-      for (;;) {
-        const { bytesRead: n } = await content.handle.read(buffer, 0, chunkBytes, content.offset);
-        if (n === 0) break;
-        const bytes = Buffer.from(buffer.subarray(0, n));
-        content.took(bytes);
-        yield { type: 'bytes', bytes };
-      }
+      yield* toTheEnd(content.handle, content);
       yield { type: 'rotated' };
       await content.handle.close();
       current = null;
@@ -259,6 +253,18 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
     await current?.handle.close();
   }
 
+  /** The bytes of `handle` from the content's read position to the end, taken as the content's. */
+  async function* toTheEnd(handle: FileHandle, content: OpenContent): AsyncGenerator<TailEvent> {
+    const buffer = Buffer.allocUnsafe(chunkBytes);
+    for (;;) {
+      const { bytesRead: n } = await handle.read(buffer, 0, chunkBytes, content.offset);
+      if (n === 0) return;
+      const bytes = Buffer.from(buffer.subarray(0, n));
+      content.took(bytes);
+      yield { type: 'bytes', bytes };
+    }
+  }
+
   async function* truncated(content: OpenContent): AsyncGenerator<TailEvent> {
     const offset = content.offset;
     let recoveredFrom: string | null = null;
@@ -266,14 +272,7 @@ export async function* tailFile(path: string, options: TailOptions): AsyncGenera
     if (copy) {
       recoveredFrom = copy.path;
       try {
-        const buffer = Buffer.allocUnsafe(chunkBytes);
-        for (;;) {
-          const { bytesRead: n } = await copy.handle.read(buffer, 0, chunkBytes, content.offset);
-          if (n === 0) break;
-          const bytes = Buffer.from(buffer.subarray(0, n));
-          content.took(bytes);
-          yield { type: 'bytes', bytes };
-        }
+        yield* toTheEnd(copy.handle, content);
       } finally {
         await copy.handle.close();
       }

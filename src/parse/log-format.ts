@@ -9,14 +9,14 @@ import { tokenize } from './config-words.js';
 import { LOG_FORMAT_VARIABLES, ValueKind, sampleName, sampleTarget, type CaptureSlots, type Target } from './log-format-variables.js';
 import type { SessionRecord } from './session-record.js';
 
-interface LiteralNode {
+export interface LiteralNode {
   readonly type: 'literal';
   readonly text: string;
   /** A run of spaces in the format: HAProxy writes one space, and none after a field that wrote nothing. */
   readonly separator: boolean;
 }
 
-interface FieldNode {
+export interface FieldNode {
   readonly type: 'field';
   /** `%tsc`, `%[var(txn.upg)]`… as written, for messages. */
   readonly token: string;
@@ -28,7 +28,7 @@ interface FieldNode {
   readonly hex: boolean;
 }
 
-type FormatNode = LiteralNode | FieldNode;
+export type FormatNode = LiteralNode | FieldNode;
 
 export interface CompiledFormat {
   readonly name: string;
@@ -254,7 +254,7 @@ export function splitRequest(rec: SessionRecord, request: string): void {
   }
 }
 
-function assignText(rec: SessionRecord, node: FieldNode, value: string): void {
+export function assignText(rec: SessionRecord, node: FieldNode, value: string): void {
   // `<BADREQ>` stands where %HM/%HU/%HV have nothing to show (an invalid or incomplete request).
   const absent = value === '-' || value === '' || (value === '<BADREQ>' && (node.target === 'method' || node.target === 'uri' || node.target === 'httpVersion'));
   switch (node.target) {
@@ -295,7 +295,7 @@ function assignText(rec: SessionRecord, node: FieldNode, value: string): void {
   }
 }
 
-function assignNumber(rec: SessionRecord, node: FieldNode, n: number, plus: boolean): void {
+export function assignNumber(rec: SessionRecord, node: FieldNode, n: number, plus: boolean): void {
   // HAProxy writes -1 for a timer or counter whose event never happened (section 8.4): absent.
   const value = n === -1 || n === -0.5 ? Number.NaN : n;
   switch (node.target) {
@@ -333,6 +333,26 @@ function assignNumber(rec: SessionRecord, node: FieldNode, n: number, plus: bool
 const SPACE = 32;
 const QUOTE = 34;
 
+/**
+ * What a scan needs to know after each field: the literal right after it (or null when another field or the end
+ * follows), and for a separator followed by literal text (` upg=`) the whole text to look for after a spaced value.
+ */
+export function scanPlan(nodes: readonly FormatNode[]): { nextLiteral: (LiteralNode | null)[]; lookahead: string[] } {
+  return {
+    nextLiteral: nodes.map((_, i) => {
+      const next = nodes[i + 1];
+      return next?.type === 'literal' ? next : null;
+    }),
+    lookahead: nodes.map((_, i) => {
+      const next = nodes[i + 1];
+      const after = nodes[i + 2];
+      if (next?.type !== 'literal') return '';
+      if (next.separator && after?.type === 'literal') return ' ' + after.text;
+      return next.text;
+    }),
+  };
+}
+
 /** Compiles `logFormat` (as written after `log-format`, config quoting already removed) into a parser. */
 /** `captures`: the header names of the proxy's capture slots, so `%[capture.req.hdr(0)]` is known as `Upgrade`. */
 export function compileLogFormat(name: string, logFormat: string, captures?: CaptureSlots): CompiledFormat {
@@ -340,19 +360,7 @@ export function compileLogFormat(name: string, logFormat: string, captures?: Cap
   const count = nodes.length;
   const extraColumns = nodes.flatMap((n) => (n.type === 'field' && n.target === 'extra' ? [n.name] : []));
 
-  /** The literal right after field `i`, or null when another field or the end follows. */
-  const nextLiteral: (LiteralNode | null)[] = nodes.map((_, i) => {
-    const next = nodes[i + 1];
-    return next?.type === 'literal' ? next : null;
-  });
-  /** For a separator followed by literal text (` upg=`): the whole text to look for after a spaced value. */
-  const lookahead: string[] = nodes.map((_, i) => {
-    const next = nodes[i + 1];
-    const after = nodes[i + 2];
-    if (next?.type !== 'literal') return '';
-    if (next.separator && after?.type === 'literal') return ' ' + after.text;
-    return next.text;
-  });
+  const { nextLiteral, lookahead } = scanPlan(nodes);
 
   const fail = (node: FieldNode | LiteralNode, at: number, what: string): string =>
     `${name}: ${node.type === 'field' ? node.token : `"${node.text}"`} ${what} at column ${at + 1}`;

@@ -2,7 +2,9 @@
  * line → session | event | reject. Never throws: whatever the input, the caller gets one of the outcomes
  * below, so the accounting `lines = sessions + events + rejects + blank` always holds.
  */
+import { compileByteFormat } from './byte-format.js';
 import { parseEnvelope, type Envelope } from './envelope.js';
+import { envelopeOfBytes } from './envelope-bytes.js';
 import { EVENT_PATTERNS, type EventRecord } from './formats/events.js';
 import { STOCK_FORMATS } from './formats/index.js';
 import { compileLogFormat, type CompiledFormat } from './log-format.js';
@@ -51,6 +53,8 @@ export interface LineParserOptions {
   readonly referenceDate?: Date;
   /** "Now" for year-less stamps, which are never put after it (tests; default: the clock at each such line). */
   readonly nowMs?: number;
+  /** Read ASCII lines of known formats from their bytes (default true; false leaves every line to the string parser). */
+  readonly fastPath?: boolean;
   /**
    * Frontend → name of the format the configuration gives it. A line is parsed with its frontend's format when
    * that format reads it; the shape decides only for frontends the configuration does not name.
@@ -60,6 +64,12 @@ export interface LineParserOptions {
 
 export interface LineParser {
   parse(line: string): ParseOutcome;
+  /**
+   * The fast path: a session read from an ASCII line's bytes with the format that read the last line, or null when
+   * `parse` must decide (another format, an event, a reject, an envelope the fast path does not read). What it
+   * returns is what `parse` returns for the same line.
+   */
+  parseBytes(line: Buffer): ParseOutcome | null;
   readonly formats: readonly CompiledFormat[];
   readonly timeZone: TimeZone;
 }
@@ -101,6 +111,7 @@ export function parserOptionsOf(options: LineParserOptions): LineParserOptions {
     ...(options.referenceDate ? { referenceDate: options.referenceDate } : {}),
     ...(options.frontendFormats ? { frontendFormats: options.frontendFormats } : {}),
     ...(options.nowMs !== undefined ? { nowMs: options.nowMs } : {}),
+    ...(options.fastPath !== undefined ? { fastPath: options.fastPath } : {}),
   };
 }
 
@@ -108,6 +119,7 @@ export function createLineParser(options: LineParserOptions = {}): LineParser {
   const custom = (options.logFormats ?? []).map((f) => compileLogFormat(f.name, f.logFormat, f.captures));
   const stock = STOCK_FORMATS.map((f) => compileLogFormat(f.name, f.logFormat));
   const formats = [...custom, ...stock];
+  const byteParsers = options.fastPath === false ? formats.map(() => null) : formats.map(compileByteFormat);
   const timeZone = createTimeZone(options.timeZone);
   const reference = options.referenceDate ?? new Date();
   const record = new SessionRecord();
@@ -182,14 +194,7 @@ export function createLineParser(options: LineParserOptions = {}): LineParser {
             record.format = format.name;
           }
         }
-        upgradeFromCaptures(record);
-        let tsMs: number;
-        if (!Number.isNaN(record.utcMs)) tsMs = record.utcMs;
-        else if (!Number.isNaN(record.localMs)) {
-          noteFullDate(record.localMs);
-          tsMs = acceptTime(record.localMs, env);
-        } else tsMs = envelopeTime(env);
-        return { kind: 'session', session: record, envelope: env, tsMs };
+        return sessionOutcome(env);
       }
       if (failure.includes('line ends early')) truncated ??= failure;
       firstFailure ??= failure;
@@ -215,7 +220,36 @@ export function createLineParser(options: LineParserOptions = {}): LineParser {
     };
   }
 
-  return { parse, formats, timeZone };
+  function parseBytes(line: Buffer): ParseOutcome | null {
+    const byteParser = byteParsers[preferred];
+    if (!byteParser || line.length === 0) return null;
+    const env = envelopeOfBytes(line);
+    if (!env) return null;
+    const format = formats[preferred]!;
+    record.reset();
+    if (!byteParser(line, env.messageStart, record)) return null;
+    record.format = format.name;
+    // A frontend the configuration reads with another format: the string path decides.
+    if (frontendFormats.size && record.frontend !== null) {
+      const configured = frontendFormats.get(record.frontend);
+      if (configured !== undefined && configured !== format.name) return null;
+    }
+    return sessionOutcome(env);
+  }
+
+  /** The record just read as a session: the Upgrade and Connection headers from its captures, and its time. */
+  function sessionOutcome(env: Envelope): ParseOutcome {
+    upgradeFromCaptures(record);
+    let tsMs: number;
+    if (!Number.isNaN(record.utcMs)) tsMs = record.utcMs;
+    else if (!Number.isNaN(record.localMs)) {
+      noteFullDate(record.localMs);
+      tsMs = acceptTime(record.localMs, env);
+    } else tsMs = envelopeTime(env);
+    return { kind: 'session', session: record, envelope: env, tsMs };
+  }
+
+  return { parse, parseBytes, formats, timeZone };
 }
 
 /** The event patterns, re-exported for the format sample tests. */

@@ -3,7 +3,7 @@
  * between threads without a copy), events, rejects and evidence lines as plain values. It runs on the parse
  * worker (or, where asked, on the main thread): one encoder per pipeline, one parser per source.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { LineBlock, LineIssue } from '../input/split-lines.js';
 import type { EventRecord } from '../parse/formats/events.js';
 import type { LineParser } from '../parse/parse-line.js';
@@ -11,7 +11,7 @@ import type { SessionRecord } from '../parse/session-record.js';
 import type { EncodedEvent, EncodedEvidence, EncodedReject, EncodedRows } from '../store/ingest-store.js';
 import { NameDictionary } from '../store/name-dictionary.js';
 import { SessionEncoder, type EncodedSessions, type SessionMeta } from '../store/session-columns.js';
-import { storeLine, type LineCounts, type LineSink } from './store-line.js';
+import { isEvidence, storeLine, type LineCounts, type LineSink } from './store-line.js';
 
 /** The rows of one block of lines, and what the pipeline counts of it. */
 export interface EncodedLines extends EncodedRows {
@@ -49,9 +49,26 @@ export class LineEncoder implements LineSink {
     let chars = 0;
     let widest = 0;
     let latestTsMs = Number.NaN;
+    // Pure ASCII (most logs): lines may be read from their bytes (LineParser.parseBytes), a string made only of
+    // what is kept.
+    const ascii = block.utf8 && block.count > 0 && isAscii(bytes.subarray(starts[0]!, ends[block.count - 1]!));
     for (let i = 0; i < block.count; i++) {
       const start = starts[i]!;
       const end = ends[i]!;
+      if (ascii && (noteAt >= notes.length || notes[noteAt]!.index !== i)) {
+        const fast = parser.parseBytes(bytes.subarray(start, end));
+        if (fast !== null && fast.kind === 'session') {
+          const rec = fast.session;
+          const lineNo = firstLineNo + i;
+          chars += end - start;
+          if (end - start > widest) widest = end - start;
+          this.addSession(rec, { sourceId: 0, lineNo, tsMs: fast.tsMs, host: fast.envelope.host, pid: fast.envelope.pid, invalidUtf8: false },
+            isEvidence(rec) ? bytes.toString('latin1', start, end) : null, null);
+          counts.sessions++;
+          if (!Number.isNaN(fast.tsMs) && !(fast.tsMs <= latestTsMs)) latestTsMs = fast.tsMs;
+          continue;
+        }
+      }
       let issue: LineIssue | null = null;
       let partial = false;
       let rawEnd = end;

@@ -16,6 +16,9 @@ if (port) {
     out.postMessage(reply, transfer);
     port.postMessage(0);
   };
+  // A request that cannot be read (its bytes were moved away already) is answered with an error, never dropped:
+  // the pipeline waits for one reply per request.
+  port.on('messageerror', (error) => send({ error: `a request could not be read: ${error.message}` }));
   port.on('message', (request: DecodeRequest | 'stop') => {
     if (request === 'stop') {
       port.close();

@@ -311,9 +311,11 @@ export async function startPipeline(store: IngestStore, options: PipelineOptions
     },
     open,
     send,
-    bytes: (input, bytes) => {
+    bytes: async (input, bytes) => {
+      // Nothing to split (and a buffer already moved to the worker reads as empty: it is never sent twice).
+      if (bytes.length === 0) return;
       input.bytesRead += bytes.length;
-      return send(input, { op: 'bytes', source: input.key, bytes });
+      await send(input, { op: 'bytes', source: input.key, bytes });
     },
     end: (input, how, final = true) => send(input, { op: 'end', source: input.key, how, final }),
     async forgetNames() {

@@ -72,11 +72,12 @@ export function decodeInWorker(seed: DecoderSeed): Decoder {
     },
     send(request) {
       if (failure) throw failure;
-      pending++;
       if (request.op === 'bytes') {
         const bytes = movable(request.bytes);
         worker.postMessage({ ...request, bytes }, [bytes.buffer as ArrayBuffer]);
       } else worker.postMessage(request);
+      // Counted once it is on its way: a request that could not be sent has no reply to wait for.
+      pending++;
     },
     async next() {
       for (;;) {

@@ -5,12 +5,13 @@
  * rolled back whole and everything committed before it stays.
  */
 import type { DuckDBAppender } from '@duckdb/node-api';
-import { createHash } from 'node:crypto';
+import { hashBytes, type KnownSource } from '../input/fingerprint.js';
 import type { EventRecord } from '../parse/formats/events.js';
 import { IN_MEMORY_PATH, type Database } from './database.js';
 import { NameDictionary } from './name-dictionary.js';
 import { NAME_ID_COLUMNS } from './schema.js';
 import type { EncodedSessions } from './session-columns.js';
+import { RawLineLoader } from './raw-line-loader.js';
 import { SessionLoader } from './session-loader.js';
 
 export interface EncodedEvent {
@@ -49,22 +50,6 @@ export interface EncodedRows {
   readonly rejects: readonly EncodedReject[];
 }
 
-/** What the store knows of a source it holds lines of: enough to tell whether an input continues it. */
-export interface KnownSource {
-  readonly sourceId: number;
-  readonly path: string;
-  readonly fingerprint: string;
-  readonly fingerprintBytes: number;
-  /** Lines stored (the next one is line lines + 1). */
-  readonly lines: number;
-  /** Where its lines stored so far end (bytes after decompression); null in stores written before offsets were kept. */
-  readonly offset: number | null;
-  readonly tailHash: string | null;
-  readonly tailBytes: number;
-  /** The offset lies inside a line stored as partial. */
-  readonly insideLine: boolean;
-}
-
 /** Where a source stands: saved with its rows, in the same transaction. */
 export interface SourcePosition {
   readonly sourceId: number;
@@ -90,7 +75,8 @@ export interface NewSource {
   readonly head: Uint8Array | null;
 }
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+export type { KnownSource };
 
 export interface IngestTotals {
   inputs: string[];
@@ -133,7 +119,7 @@ export class IngestStore {
     private readonly sessions: SessionLoader,
     private readonly events: DuckDBAppender,
     private readonly rejects: DuckDBAppender,
-    private readonly rawLines: DuckDBAppender,
+    private readonly rawLines: RawLineLoader,
     readonly ingestId: number,
     /** DuckDB's memory limit before a bulk ingest lowered it, restored by release(); null when not lowered. */
     private readonly memoryBefore: string | null,
@@ -158,7 +144,7 @@ export class IngestStore {
     const c = db.connection;
     return new IngestStore(
       db, names, await SessionLoader.create(c, names),
-      await c.createAppender('events'), await c.createAppender('rejects'), await c.createAppender('raw_lines'), id, memoryBefore,
+      await c.createAppender('events'), await c.createAppender('rejects'), new RawLineLoader(await c.createAppender('raw_lines')), id, memoryBefore,
     );
   }
 
@@ -202,7 +188,7 @@ export class IngestStore {
     await this.db.run(
       `INSERT INTO sources (source_id, path, compressed, fingerprint, fingerprint_bytes, "offset", first_ingest_id, last_ingest_id)
        VALUES ($id, $path, $compressed, $fingerprint, $fbytes, 0, $ingest, $ingest)`,
-      { id, path: source.path, compressed: source.compressed, fingerprint: head ? sha256(head) : null, fbytes: head ? head.length : 0, ingest: this.ingestId },
+      { id, path: source.path, compressed: source.compressed, fingerprint: head ? hashBytes(head) : null, fbytes: head ? head.length : 0, ingest: this.ingestId },
     );
     return id;
   }
@@ -266,13 +252,7 @@ export class IngestStore {
   }
 
   private addRawLine(sourceId: number, lineNo: number, raw: string, bytes: Uint8Array | null): void {
-    const a = this.rawLines;
-    a.appendInteger(sourceId);
-    a.appendInteger(lineNo);
-    a.appendVarchar(raw);
-    if (bytes) a.appendBlob(bytes);
-    else a.appendNull();
-    a.endRow();
+    this.rawLines.add(sourceId, lineNo, raw, bytes);
   }
 
   private addEvent(sourceId: number, lineNo: number, tsMs: number, host: string | null, pid: number, e: EventRecord, bytes: Uint8Array | null, raw: string): void {
@@ -318,7 +298,7 @@ export class IngestStore {
     this.sessions.flush();
     this.events.flushSync();
     this.rejects.flushSync();
-    this.rawLines.flushSync();
+    this.rawLines.flush();
   }
 
   /**
@@ -336,8 +316,8 @@ export class IngestStore {
            status = $status, message = $message, last_ingest_id = $ingest
          WHERE source_id = $id`,
         {
-          lines: p.lines, bytes: p.bytes, offset: p.offset, tail: sha256(p.tail), tbytes: p.tail.length, inside: p.insideLine,
-          fingerprint: head ? sha256(head) : null, fbytes: head ? head.length : null,
+          lines: p.lines, bytes: p.bytes, offset: p.offset, tail: hashBytes(p.tail), tbytes: p.tail.length, inside: p.insideLine,
+          fingerprint: head ? hashBytes(head) : null, fbytes: head ? head.length : null,
           status: p.status, message: p.message, ingest: this.ingestId, id: p.sourceId,
         },
       );
@@ -375,7 +355,7 @@ export class IngestStore {
     this.sessions.close();
     this.events.closeSync();
     this.rejects.closeSync();
-    this.rawLines.closeSync();
+    this.rawLines.close();
     await this.db.run(
       `INSERT INTO ingests VALUES ($id, $started, $inputs, $lines, $skipped, $rolledBack, $sessions, $events, $rejects, $blank, $bytes, $seconds, $status)`,
       {

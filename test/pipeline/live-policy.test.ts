@@ -277,6 +277,33 @@ describe('followInputs', () => {
     });
   });
 
+  it('holds reading back while the store is behind (a bounded queue), and shows the lag', async () => {
+    // 200 chunks of 100 lines, stamped long ago (the lag is the wall clock minus the newest stamp).
+    const chunks = numberedChunks((n) => SESSIONS[n % SESSIONS.length]!).flatMap((c) => {
+      const lines = c.toString().trimEnd().split('\n');
+      return Array.from({ length: 5 }, (_, k) => Buffer.from(lines.slice(k * 100, (k + 1) * 100).join('\n') + '\n'));
+    });
+    const all = Array.from({ length: 200 / chunks.length }, () => chunks).flat();
+    const following: { follower: Follower | null } = { follower: null };
+    let lead = 0;
+    const stdin = Readable.from((function* () {
+      for (let k = 0; k < all.length; k++) {
+        // How far reading is ahead of storing, in chunks, when the next chunk is taken.
+        const stored = Math.floor((following.follower?.stats().linesRead ?? 0) / 100);
+        lead = Math.max(lead, k - stored);
+        yield all[k]!;
+      }
+    })(), { highWaterMark: 1 });
+    const follower = await followInputs(db, [{ path: '-', follow: false }], { windowMs: 86_400_000, timeZone: 'UTC', flushMs: 50, stdin });
+    following.follower = follower;
+    const stats = await follower.done;
+    expect(stats.linesRead).toBe(all.length * 100);
+    // The worker's queue (16 requests) and the stream's own buffer, not the whole input.
+    expect(lead).toBeGreaterThan(0);
+    expect(lead).toBeLessThanOrEqual(24);
+    expect(stats.lagMs).toBeGreaterThan(0);
+  });
+
   it('stores the same rows whether lines are parsed on the worker or on the main thread', async () => {
     // Every sample, with a line over the cap, invalid UTF-8 and CRLF, cut into chunks that split lines.
     const bytes = Buffer.concat([Buffer.from(SAMPLE), Buffer.from(`${'x'.repeat(300)}\n`), Buffer.from([0x66, 0xff, 0x0a]), Buffer.from(`${SESSIONS[2]}\r\n`)]);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestInputs, type IngestOptions } from '../../src/pipeline/batch-policy.js';
+import { generateLog } from '../../bench/generate-log.js';
 import { createLineParser } from '../../src/parse/parse-line.js';
 import { openDatabase } from '../../src/store/database.js';
 
@@ -88,5 +89,18 @@ describe('parsing on the ingest worker', () => {
     const fromFile = await store(path, {});
     const fromStdin = await store('-', { stdin: Readable.from([readFileSync(path)]) });
     for (const key of ['sessions', 'events', 'rejects', 'rawLines']) expect({ [key]: fromStdin[key] }).toEqual({ [key]: fromFile[key] });
+  });
+
+  it('stores exactly what the string parser stores when lines are read from their bytes (the fast path)', { timeout: 120_000 }, async () => {
+    // ASCII throughout, so every block may take the fast path: the generated benchmark log and the ASCII samples.
+    const path = join(dir, 'ascii.log');
+    await generateLog(path, { lines: 30_000, seed: 5 });
+    const samples = readdirSync(SAMPLES).filter((name) => name.endsWith('.log')).sort()
+      .flatMap((name) => readFileSync(new URL(name, SAMPLES), 'latin1').split('\n')).filter((l) => /^[\x00-\x7f]*$/.test(l));
+    writeFileSync(path, readFileSync(path, 'latin1') + samples.join('\n') + '\n');
+    const fast = await store(path, {});
+    const slow = await store(path, { fastPath: false });
+    expect(JSON.parse(fast['sessions'] as string).length).toBeGreaterThan(30_000);
+    for (const key of Object.keys(slow)) expect({ [key]: fast[key] }).toEqual({ [key]: slow[key] });
   });
 });
