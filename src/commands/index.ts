@@ -20,7 +20,7 @@ const ONLY_INPUTS: OptionSpec = {
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'analyze',
-    usage: 'FILE…|--db F.duckdb|--parquet DIR|--engine clickhouse://… [--config haproxy.cfg] [--only-inputs] [--since T] [--until T] [--backend NAME] [--format text|markdown|json]',
+    usage: 'FILE… [--config haproxy.cfg] [--db F.duckdb [--only-inputs]] [--parquet DIR|--engine clickhouse://…] [--since T] [--until T] [--backend NAME] [--format text|markdown|json]',
     summary: 'Why did it fail: causes of failed sessions, fixed-interval disconnects, sticky misses, tunnel durations',
     options: {
       ...INPUT_OPTIONS,
@@ -34,7 +34,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'sessions',
-    usage: 'FILE…|--db F.duckdb|--parquet DIR|--engine clickhouse://… [--config haproxy.cfg] [--only-inputs] [--since T] [--until T] [--backend NAME] [--format jsonl|csv|table|json]',
+    usage: 'FILE… [--config haproxy.cfg] [--db F.duckdb [--only-inputs]] [--parquet DIR|--engine clickhouse://…] [--since T] [--until T] [--backend NAME] [--format jsonl|csv|table|json]',
     summary: 'One record per session: ts, client, frontend, backend, server, status, termination, duration, upgraded, cause, request',
     options: {
       ...INPUT_OPTIONS,
