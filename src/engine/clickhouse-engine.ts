@@ -8,6 +8,7 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { QueryResult, Row, SqlValue } from '../store/database.js';
 import { StoreError } from '../store/store-failure.js';
+import { displayText } from '../text/display-text.js';
 import { parseClickHouseUrl, type ClickHouseTarget } from './clickhouse-url.js';
 import { plainValue } from './clickhouse-values.js';
 import type { QueryEngine } from './query-engine.js';
@@ -32,8 +33,8 @@ const FORMAT = 'JSONCompactEachRowWithNamesAndTypes';
 /** What `wsdiag clickhouse-schema` creates and the diagnoses read. */
 const REQUIRED_TABLES = ['sessions', 'events', 'rejects', 'raw_lines', 'ingests', 'config_timeouts', 'proxy_timeouts', 'session_causes', 'mass_disconnect_bursts'];
 
-/** The first line of a ClickHouse error, without the client's stack. */
-const firstLine = (error: unknown): string => ((error as Error)?.message ?? String(error)).split('\n')[0]!.trim();
+/** The first line of a ClickHouse error, without the client's stack; what a server sends is escaped for a terminal. */
+const firstLine = (error: unknown): string => displayText(((error as Error)?.message ?? String(error)).split('\n')[0]!.trim());
 
 export async function openClickHouse(url: string, options: { readonly requestTimeoutMs?: number } = {}): Promise<QueryEngine> {
   const target: ClickHouseTarget = parseClickHouseUrl(url);
