@@ -8,6 +8,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createScreenSource } from '../../src/diagnose/screen-source.js';
 import { openDatabase, type Row } from '../../src/store/database.js';
 import { openParquetDatabase } from '../../src/store/parquet-database.js';
 import { exportParquet } from '../../src/store/parquet-export.js';
@@ -165,5 +166,38 @@ describe('a directory that is not a wsdiag export, or a newer one', () => {
       expect(r.stderr.trim().split('\n')).toEqual([`wsdiag ${args[0]}: ${dir} holds Parquet schema version 99, newer than this wsdiag reads (1): upgrade wsdiag`]);
     }
     expect(existsSync(join(dir, 'sessions'))).toBe(true);
+  });
+});
+
+describe('the screens over an export (tui --parquet)', () => {
+  it('load and drill down to the same data as over the store, typed SQL reads the export and nothing else', async () => {
+    const log = join(work, 'haproxy.log');
+    writeFileSync(log, `${SAMPLE.join('\n')}\n`);
+    const dbPath = join(work, 'ws.duckdb');
+    const dir = join(work, 'export');
+    expect((await wsdiagInProcess('ingest', log, '--config', CONFIG, '--tz', 'UTC', '--db', dbPath, '--parquet', dir)).code).toBe(0);
+    const store = await openDatabase(dbPath, { readOnly: true });
+    const parquet = await openParquetDatabase(dir);
+    const sources = [createScreenSource(store, { config: null, windowMs: null }), createScreenSource(parquet, { config: null, windowMs: null })];
+    try {
+      const [a, b] = await Promise.all(sources.map((s) => s.load()));
+      // What was read is the one difference.
+      expect({ ...b!, analysis: { ...b!.analysis, scope: { ...b!.analysis.scope, database: 'db' } } })
+        .toEqual({ ...a!, analysis: { ...a!.analysis, scope: { ...a!.analysis.scope, database: 'db' } } });
+      expect(b!.analysis.scope.database).toBe(dir);
+      expect(a!.analysis.errors.length).toBeGreaterThan(3);
+      const group = a!.analysis.errors[0]!;
+      const query = { target: { kind: 'error' as const, backend: group.backend, server: group.server, status: group.status, cause: group.cause }, since: null, order: 'asc' as const, filter: null };
+      const pages = await Promise.all(sources.map((s) => s.drillPage(query, { anchor: null, inclusive: false, backward: false, limit: 10 })));
+      expect(pages[1]).toEqual(pages[0]);
+      expect(pages[0]!.length).toBe(group.count);
+      const sql = await sources[1]!.runSql('SELECT count(*) AS n FROM sessions');
+      expect(sql.rows).toEqual([{ n: 45 }]);
+      await expect(sources[1]!.runSql("SELECT * FROM read_csv('/etc/passwd')")).rejects.toThrow(/disabled by configuration|Permission/);
+    } finally {
+      for (const s of sources) await s.close();
+      store.close();
+      parquet.close();
+    }
   });
 });
