@@ -27,7 +27,10 @@ export interface Database {
   readonly connection: DuckDBConnection;
   run(sql: string, params?: Record<string, SqlValue>): Promise<void>;
   query(sql: string, params?: Record<string, SqlValue>): Promise<QueryResult>;
-  /** The result in batches of rows as DuckDB produces them: constant memory however many rows there are. */
+  /**
+   * The result in batches of rows as DuckDB produces them: constant memory however many rows there are. A result
+   * without rows is one empty batch, which still says the columns.
+   */
   stream(sql: string, params?: Record<string, SqlValue>): AsyncGenerator<QueryResult>;
   /** DuckDB's memory limit as last given: openDatabase's option (or its default), allowAnalysisMemory, setMemoryLimit. */
   readonly memoryLimit: string;
@@ -209,7 +212,9 @@ function handle(instance: DuckDBInstance, connection: DuckDBConnection, location
       ? await connection.stream(sql, params as Record<string, DuckDBValue>)
       : await connection.stream(sql);
     const columns = result.columnNames();
+    let none = true;
     for await (const batch of result.yieldRows()) {
+      none = false;
       yield {
         columns,
         rows: batch.map((values) => {
@@ -219,6 +224,7 @@ function handle(instance: DuckDBInstance, connection: DuckDBConnection, location
         }),
       };
     }
+    if (none) yield { columns, rows: [] };
   }
 
   return {
