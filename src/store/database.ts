@@ -6,8 +6,11 @@ import {
   DuckDBInstance, DuckDBListValue, DuckDBMapValue, DuckDBStructValue, DuckDBArrayValue, DuckDBTimestampValue,
   type DuckDBConnection, type DuckDBValue,
 } from '@duckdb/node-api';
-import { existsSync } from 'node:fs';
-import { CONFIG_SCHEMA_SQL, schemaSql } from './schema.js';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analysisMemoryBytes, duckdbSize, machineMemory, type MemoryFacts } from './memory-budget.js';
+import { CONFIG_SCHEMA_SQL, SESSIONS_IN_SQL, schemaSql } from './schema.js';
 import { StoreError, storeFailure } from './store-failure.js';
 
 /** A value a query returns, JSON-safe: lists as arrays, structs and maps as objects. */
@@ -24,7 +27,10 @@ export interface Database {
   readonly connection: DuckDBConnection;
   run(sql: string, params?: Record<string, SqlValue>): Promise<void>;
   query(sql: string, params?: Record<string, SqlValue>): Promise<QueryResult>;
-  /** The result in batches of rows as DuckDB produces them: constant memory however many rows there are. */
+  /**
+   * The result in batches of rows as DuckDB produces them: constant memory however many rows there are. A result
+   * without rows is one empty batch, which still says the columns.
+   */
   stream(sql: string, params?: Record<string, SqlValue>): AsyncGenerator<QueryResult>;
   /** DuckDB's memory limit as last given: openDatabase's option (or its default), allowAnalysisMemory, setMemoryLimit. */
   readonly memoryLimit: string;
@@ -33,8 +39,8 @@ export interface Database {
   /** Forbid file and network access and further configuration changes (before running typed SQL). */
   lockDown(): Promise<void>;
   /**
-   * Diagnoses over a large archive need more memory than a bounded ingest: raise DuckDB's limit (it spills to
-   * disk beyond it). Call before lockDown.
+   * Diagnoses over a large archive need more memory than a bounded ingest: DuckDB's limit becomes the analysis
+   * budget this machine allows (memory-budget.ts; it spills to its temporary directory beyond it). Call before lockDown.
    */
   allowAnalysisMemory(): Promise<void>;
   /**
@@ -53,10 +59,9 @@ export const IN_MEMORY_PATH = ':memory:';
 
 /**
  * Ingest runs in bounded memory: DuckDB's buffers stay under this (it spills to the database file, or to a
- * temporary file for an in-memory database, beyond it). Analysis of a large archive raises it to ANALYSIS_MEMORY.
+ * temporary file for an in-memory database, beyond it). Analysis sets its own (memory-budget.ts).
  */
 const STORE_MEMORY = '256MB';
-const ANALYSIS_MEMORY = '4GB';
 
 /** DuckDB values → JSON-safe values: BIGINT within 2^53 as numbers, timestamps as ISO-8601 UTC strings. */
 function toPlain(value: DuckDBValue): SqlValue {
@@ -94,15 +99,26 @@ export interface DatabaseOptions {
    * the schema, so an older file is read as it was written.
    */
   readonly readOnly?: boolean;
+  /** What the machine allows, for the analysis's memory limit (tests give other machines); read from it otherwise. */
+  readonly machine?: MemoryFacts;
 }
 
 /** The attached in-memory database of DatabaseOptions.compressInMemory; every connection uses it. */
 const COMPRESSED_CATALOG = 'wsdiag';
+/**
+ * Where DuckDB spills what does not fit in its memory limit. A database file opened for writing spills beside itself
+ * (DuckDB's `<file>.tmp`, on the disk that holds the data); an in-memory database would spill to `.tmp` in the
+ * working directory, and a file opened read-only may sit where we cannot write: those get a directory of their own
+ * under the system's temporary directory, removed when the database closes.
+ */
+const privateSpillDirectory = (path: string | null, readOnly: boolean): string | null =>
+  path === null || readOnly ? mkdtempSync(join(tmpdir(), 'wsdiag-')) : null;
 
 export async function openDatabase(path: string | null, options: DatabaseOptions = {}): Promise<Database> {
   const location = path ?? IN_MEMORY_PATH;
   const readOnly = path !== null && options.readOnly === true;
   if (readOnly && !existsSync(path)) throw new StoreError(`cannot open database ${path}: no such file`);
+  const scratch = privateSpillDirectory(path, readOnly);
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(location, {
@@ -118,8 +134,10 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
       write_buffer_row_group_count: '1',
       ...(options.threads ? { threads: String(options.threads) } : {}),
       ...(readOnly ? { access_mode: 'READ_ONLY' } : {}),
+      ...(scratch ? { temp_directory: scratch } : {}),
     });
   } catch (error) {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
     throw storeFailure(error, location) ?? new StoreError(`cannot open database ${location}: ${(error as Error).message.split('\n')[0]}`);
   }
   const catalog = path === null && options.compressInMemory ? COMPRESSED_CATALOG : null;
@@ -134,6 +152,7 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
     if (Number(tables.getRows()[0]?.[0] ?? 0) === 0) {
       connection.closeSync();
       instance.closeSync();
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
       throw new StoreError(`${path} is not a wsdiag database (no session_rows table)`, 'not-a-database');
     }
   } else {
@@ -143,21 +162,27 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
     } catch (error) {
       connection.closeSync();
       instance.closeSync();
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
       throw storeFailure(error, location) ?? error;
     }
   }
-  return handle(instance, connection, location, catalog, memory, true);
+  await connection.run(SESSIONS_IN_SQL);
+  const shared: Shared = { memory, catalog, machine: options.machine ?? null, scratch };
+  return handle(instance, connection, location, shared, true);
 }
 
-function handle(
-  instance: DuckDBInstance,
-  connection: DuckDBConnection,
-  location: string,
-  catalog: string | null,
-  /** The instance's memory limit, shared by the handles of all its connections. */
-  memory: { limit: string },
-  ownsInstance: boolean,
-): Database {
+/** What the handles of one instance's connections share. */
+interface Shared {
+  /** The instance's memory limit. */
+  readonly memory: { limit: string };
+  readonly catalog: string | null;
+  readonly machine: MemoryFacts | null;
+  /** The private spill directory, removed when the instance closes. */
+  readonly scratch: string | null;
+}
+
+function handle(instance: DuckDBInstance, connection: DuckDBConnection, location: string, shared: Shared, ownsInstance: boolean): Database {
+  const { memory, catalog } = shared;
   async function run(sql: string, params?: Record<string, SqlValue>): Promise<void> {
     if (params && Object.keys(params).length) await connection.run(sql, params as Record<string, DuckDBValue>);
     else await connection.run(sql);
@@ -187,7 +212,9 @@ function handle(
       ? await connection.stream(sql, params as Record<string, DuckDBValue>)
       : await connection.stream(sql);
     const columns = result.columnNames();
+    let none = true;
     for await (const batch of result.yieldRows()) {
+      none = false;
       yield {
         columns,
         rows: batch.map((values) => {
@@ -197,6 +224,7 @@ function handle(
         }),
       };
     }
+    if (none) yield { columns, rows: [] };
   }
 
   return {
@@ -213,7 +241,7 @@ function handle(
       if (analysisMemory) return;
       analysisMemory = true;
       // After lockDown the configuration is frozen; the limit then stays as it was.
-      await setMemoryLimit(ANALYSIS_MEMORY).catch(() => undefined);
+      await setMemoryLimit(duckdbSize(analysisMemoryBytes(shared.machine ?? machineMemory()))).catch(() => undefined);
     },
     async lockDown() {
       await connection.run('SET enable_external_access = false');
@@ -222,11 +250,15 @@ function handle(
     async connect() {
       const other = await instance.connect();
       if (catalog) await other.run(`USE ${catalog}`);
-      return handle(instance, other, location, catalog, memory, false);
+      await other.run(SESSIONS_IN_SQL);
+      return handle(instance, other, location, shared, false);
     },
     close() {
       connection.closeSync();
-      if (ownsInstance) instance.closeSync();
+      if (ownsInstance) {
+        instance.closeSync();
+        if (shared.scratch) rmSync(shared.scratch, { recursive: true, force: true });
+      }
     },
   };
 }
