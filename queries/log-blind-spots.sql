@@ -16,7 +16,7 @@
 --   and are named after it; {unknown} ended some other way, which the log cannot tell.{/}
 -- @advice {?problem=logasap}Remove `option logasap` from the frontends that carry WebSockets.{/}{?problem=no-termination}Add
 --   `%tsc` to the log-format (as `option httplog` has it).{/}
-WITH s AS (SELECT * FROM session_causes($since, $until, $backend))
+WITH s AS NOT MATERIALIZED (SELECT * FROM session_causes($since, $until, $backend))
 SELECT frontend, 'logasap' AS problem, count(*) AS count, count(*) FILTER (WHERE is_tunnel) AS tunnels, 0 AS by_duration, 0 AS unknown
 FROM s WHERE cause = 'logged-early' GROUP BY frontend
 UNION ALL

@@ -17,22 +17,45 @@ usual AS (
   -- The server's usual rate of tunnel ends per second, over its span (at least a minute).
   SELECT backend, server, count(*) / greatest((max(end_ms) - min(end_ms)) / 1000.0, 60) AS per_second FROM ended GROUP BY ALL
 ),
+seconds AS (
+  SELECT backend, server, CAST(floor(end_ms / 1000.0) AS BIGINT) AS second, count(*) AS n FROM ended GROUP BY ALL
+),
+-- Whole seconds where a burst can start: a one-second window lies within its second and the next, so those two
+-- must hold at least as many ends as a burst has (min_count, and ten times the usual rate). Only the ends around
+-- them are looked at one by one: on a day of normal traffic, none.
+candidates AS (
+  SELECT s.backend, s.server, s.second
+  FROM seconds s
+  JOIN usual u ON u.backend = s.backend AND u.server = s.server
+  LEFT JOIN seconds x ON x.backend = s.backend AND x.server = s.server AND x.second = s.second + 1
+  WHERE s.n + coalesce(x.n, 0) >= greatest(min_count, 10 * u.per_second)
+),
+-- The ends from the second before a candidate to three after: every end the windows below count for a window
+-- that starts in a candidate second, and for the windows starting up to a second before and after it.
+near AS (
+  SELECT e.*, CAST(floor(e.end_ms / 1000.0) AS BIGINT) AS second
+  FROM ended e
+  SEMI JOIN candidates c ON c.backend = e.backend AND c.server = e.server
+    AND CAST(floor(e.end_ms / 1000.0) AS BIGINT) BETWEEN c.second - 1 AND c.second + 3
+),
 windowed AS (
-  SELECT backend, server, end_ms,
+  SELECT backend, server, end_ms, second,
     count(*) OVER (PARTITION BY backend, server ORDER BY end_ms RANGE BETWEEN CURRENT ROW AND 999 FOLLOWING) AS in_window
-  FROM ended
+  FROM near
 ),
 peaks AS (
   -- A window that holds more ends than any starting in the second before it, and at least as many as any
   -- starting in the second after: one per burst.
-  SELECT DISTINCT backend, server, end_ms AS start_ms, in_window AS tunnels
+  SELECT DISTINCT w.backend, w.server, w.end_ms AS start_ms, w.in_window AS tunnels
   FROM (
     SELECT *,
       coalesce(max(in_window) OVER (PARTITION BY backend, server ORDER BY end_ms RANGE BETWEEN 1000 PRECEDING AND 1 PRECEDING), 0) AS before_max,
       coalesce(max(in_window) OVER (PARTITION BY backend, server ORDER BY end_ms RANGE BETWEEN 1 FOLLOWING AND 1000 FOLLOWING), 0) AS after_max
     FROM windowed
-  )
-  WHERE in_window >= min_count AND in_window > before_max AND in_window >= after_max
+  ) w
+  -- Starting in a candidate second, where the counts above are those over every end.
+  SEMI JOIN candidates c ON c.backend = w.backend AND c.server = w.server AND c.second = w.second
+  WHERE w.in_window >= min_count AND w.in_window > w.before_max AND w.in_window >= w.after_max
 ),
 bursts AS (
   SELECT p.backend, p.server, p.start_ms, p.tunnels, u.per_second,
@@ -43,7 +66,7 @@ bursts AS (
     median(e.duration_ms) AS median_duration_ms
   FROM peaks p
   JOIN usual u USING (backend, server)
-  JOIN ended e ON e.backend = p.backend AND e.server = p.server AND e.end_ms BETWEEN p.start_ms AND p.start_ms + 999
+  JOIN near e ON e.backend = p.backend AND e.server = p.server AND e.end_ms BETWEEN p.start_ms AND p.start_ms + 999
   WHERE p.tunnels >= 10 * u.per_second
   GROUP BY ALL
 ),

@@ -2,56 +2,85 @@
 -- @title Cause of every session
 -- @description Defines the table macro session_causes(since, until, backend): the sessions in scope, each with one
 --   cause code derived from its status, termination state (section 8.5), server and the configuration's timeouts,
---   and how sure that is (cause_confidence). Every other diagnosis reads from it.
+--   and how sure that is (cause_confidence). Every other diagnosis reads from it. session_causes_keyed is the same
+--   with the names' keys (sessions_in, src/store/schema.ts) that the analysis's materialized scope stores.
 -- @kind setup
-CREATE OR REPLACE TEMP MACRO session_causes(since_ts, until_ts, backend_name) AS TABLE
-WITH timeouts AS (FROM proxy_timeouts()),
+-- Every cause and every confidence below, in order (the analysis's materialized scope keeps each session's as a
+-- byte; a value missing here fails the analysis loudly).
+CREATE OR REPLACE TEMP TYPE session_cause AS ENUM ('client.abort', 'logged-early', 'no-server', 'ok', 'proxy.deny',
+  'proxy.internal', 'proxy.killed', 'proxy.resource', 'server.abort', 'server.bad-response', 'server.error', 'server.hangup',
+  'server.refused', 'timeout.client', 'timeout.connect', 'timeout.http-request', 'timeout.queue', 'timeout.server',
+  'timeout.tunnel', 'timeout.upgrade', 'unknown', 'upgrade.rejected');
+CREATE OR REPLACE TEMP TYPE session_cause_confidence AS ENUM ('config', 'duration', 'flags', 'guess', 'inferred', 'none', 'status');
+
+CREATE OR REPLACE TEMP MACRO session_causes_keyed(since_ts, until_ts, backend_name) AS TABLE
+WITH
+-- The timeouts of each proxy that end idle tunnels, by the key of the proxy's name (NOT MATERIALIZED: a CTE read
+-- twice is otherwise computed once with every column of the query around it).
+timeouts AS NOT MATERIALIZED (
+  SELECT k.name_key, t.*
+  FROM (
+    SELECT proxy,
+      min(ms) FILTER (WHERE name = 'tunnel') AS tunnel_ms, min(text) FILTER (WHERE name = 'tunnel') AS tunnel_text,
+      min(where_set) FILTER (WHERE name = 'tunnel') AS tunnel_where,
+      min(ms) FILTER (WHERE name = 'client') AS client_ms, min(text) FILTER (WHERE name = 'client') AS client_text,
+      min(where_set) FILTER (WHERE name = 'client') AS client_where,
+      min(ms) FILTER (WHERE name = 'server') AS server_ms, min(text) FILTER (WHERE name = 'server') AS server_text,
+      min(where_set) FILTER (WHERE name = 'server') AS server_where
+    FROM proxy_timeouts() GROUP BY proxy
+  ) t
+  JOIN (SELECT value, min(id) AS name_key FROM names GROUP BY value) k ON k.value = t.proxy
+),
+-- Frontends whose lines show the Upgrade (Connection) request header at all (a capture or a variable in the
+-- format): there, a line without it is a request without it. Elsewhere the log cannot show it.
+upgrade_visible AS NOT MATERIALIZED (
+  SELECT frontend_key, bool_or(upgrade_header IS NOT NULL) AS upgrade_visible, bool_or(connection_header IS NOT NULL) AS connection_visible
+  FROM sessions_in(since_ts, until_ts, backend_name) GROUP BY frontend_key
+),
+-- Backends with a failed GET on a line that cannot show an Upgrade header: an upgrade, if other requests to that
+-- backend and path upgrade (said so: cause_confidence 'inferred').
+inferring_backends AS (
+  SELECT DISTINCT s.backend_key
+  FROM sessions_in(since_ts, until_ts, backend_name) s LEFT JOIN upgrade_visible v ON v.frontend_key = s.frontend_key
+  WHERE NOT coalesce(s.upgrade_requested, false) AND NOT coalesce(v.upgrade_visible, false) AND s.method = 'GET' AND s.status >= 400
+),
+-- Backend and path where upgrades succeed, of those backends.
+upgrading_paths AS (
+  SELECT DISTINCT backend_key, coalesce(regexp_extract(uri, '^(?:[a-z]+://[^/]*)?(/[^/?#]*)', 1), '') AS path_prefix
+  FROM sessions_in(since_ts, until_ts, backend_name)
+  WHERE upgraded AND backend_key IN (SELECT backend_key FROM inferring_backends)
+),
 inscope AS (
   SELECT s.*,
     -- A tunnel: an upgraded HTTP session (101, also over HTTP/2 per RFC 8441) or a TCP-mode connection.
     (s.upgraded OR s.format = 'tcplog' OR (s.status IS NULL AND s.method IS NULL AND s.format NOT IN ('httplog', 'clf', 'httpslog'))) AS is_tunnel,
-    -- The first path segment (an HTTP/2 request line carries the scheme and authority: `GET https://host/ws HTTP/2.0`).
-    coalesce(regexp_extract(s.uri, '^(?:[a-z]+://[^/]*)?(/[^/?#]*)', 1), '') AS path_prefix,
-    tt.ms AS tunnel_timeout_ms, tt.text AS tunnel_timeout_text, tt.where_set AS tunnel_timeout_where,
-    tc.ms AS client_timeout_ms, tc.text AS client_timeout_text, tc.where_set AS client_timeout_where,
-    ts.ms AS server_timeout_ms, ts.text AS server_timeout_text, ts.where_set AS server_timeout_where
-  FROM sessions s
-  LEFT JOIN timeouts tt ON tt.proxy = s.backend AND tt.name = 'tunnel'
-  LEFT JOIN timeouts tc ON tc.proxy = s.frontend AND tc.name = 'client'
-  LEFT JOIN timeouts ts ON ts.proxy = s.backend AND ts.name = 'server'
-  WHERE (since_ts IS NULL OR s.ts >= CAST(since_ts AS TIMESTAMP))
-    AND (until_ts IS NULL OR s.ts < CAST(until_ts AS TIMESTAMP))
-    AND (backend_name IS NULL OR s.backend = backend_name)
-),
--- Frontends whose lines show the Upgrade (Connection) request header at all (a capture or a variable in the
--- format): there, a line without it is a request without it. Elsewhere the log cannot show it.
-upgrade_visible AS (
-  SELECT frontend, bool_or(upgrade_header IS NOT NULL) AS upgrade_visible, bool_or(connection_header IS NOT NULL) AS connection_visible
-  FROM inscope GROUP BY frontend
-),
--- Backend and path where upgrades succeed: a failed GET there, on a line that cannot show its headers, was
--- most likely an upgrade too (said so: cause_confidence 'inferred').
-upgrading_paths AS (
-  SELECT backend, path_prefix FROM inscope WHERE upgraded GROUP BY ALL
-),
-visible AS (
-  SELECT i.*, coalesce(v.upgrade_visible, false) AS upgrade_visible, coalesce(v.connection_visible, false) AS connection_visible,
-    -- An upgrade request whose Connection header (where the log shows it) lacks the `upgrade` token.
-    coalesce(lower(i.upgrade_header) LIKE '%websocket%' AND coalesce(v.connection_visible, false)
-      AND NOT regexp_matches(lower(coalesce(i.connection_header, '')), '(^|[\s,])upgrade($|[\s,])'), false) AS connection_without_upgrade
-  FROM inscope i LEFT JOIN upgrade_visible v ON v.frontend = i.frontend
+    -- The first path segment, computed last (only for the sessions a query reads it of).
+    CAST(NULL AS VARCHAR) AS path_prefix,
+    tb.tunnel_ms AS tunnel_timeout_ms, tb.tunnel_text AS tunnel_timeout_text, tb.tunnel_where AS tunnel_timeout_where,
+    tf.client_ms AS client_timeout_ms, tf.client_text AS client_timeout_text, tf.client_where AS client_timeout_where,
+    tb.server_ms AS server_timeout_ms, tb.server_text AS server_timeout_text, tb.server_where AS server_timeout_where,
+    coalesce(v.upgrade_visible, false) AS upgrade_visible, coalesce(v.connection_visible, false) AS connection_visible
+  FROM sessions_in(since_ts, until_ts, backend_name) s
+  LEFT JOIN timeouts tb ON tb.name_key = s.backend_key
+  LEFT JOIN timeouts tf ON tf.name_key = s.frontend_key
+  LEFT JOIN upgrade_visible v ON v.frontend_key = s.frontend_key
 ),
 scoped AS (
   SELECT i.*,
-    -- A failed GET on a line that cannot show an Upgrade header, where other requests upgrade.
-    coalesce(NOT coalesce(i.upgrade_requested, false) AND NOT i.upgrade_visible AND i.method = 'GET' AND i.status >= 400
-      AND EXISTS (SELECT 1 FROM upgrading_paths p WHERE p.backend = i.backend AND p.path_prefix = i.path_prefix), false) AS upgrade_inferred,
+    -- An upgrade request whose Connection header (where the log shows it) lacks the `upgrade` token.
+    CASE WHEN i.connection_visible AND lower(i.upgrade_header) LIKE '%websocket%'
+      THEN NOT regexp_matches(lower(coalesce(i.connection_header, '')), '(^|[\s,])upgrade($|[\s,])') ELSE false END AS connection_without_upgrade,
+    p.backend_key IS NOT NULL AS upgrade_inferred,
     -- The timeout that ends an idle tunnel of this backend: `timeout tunnel`, else the smaller of client and server.
     CASE WHEN i.tunnel_timeout_ms IS NOT NULL THEN 'timeout.tunnel'
          WHEN i.client_timeout_ms <= coalesce(i.server_timeout_ms, i.client_timeout_ms) THEN 'timeout.client'
          WHEN i.server_timeout_ms IS NOT NULL THEN 'timeout.server' END AS idle_timeout,
     coalesce(i.tunnel_timeout_ms, least(i.client_timeout_ms, i.server_timeout_ms)) AS idle_timeout_ms
-  FROM visible i
+  FROM inscope i
+  LEFT JOIN upgrading_paths p ON p.backend_key = i.backend_key AND p.path_prefix = CASE
+    WHEN NOT coalesce(i.upgrade_requested, false) AND NOT i.upgrade_visible AND i.method = 'GET' AND i.status >= 400
+    -- The first path segment (an HTTP/2 request line carries the scheme and authority: `GET https://host/ws HTTP/2.0`).
+    THEN coalesce(regexp_extract(i.uri, '^(?:[a-z]+://[^/]*)?(/[^/?#]*)', 1), '') END
 ),
 caused AS (
   SELECT *,
@@ -105,7 +134,7 @@ caused AS (
     END AS cause
   FROM scoped
 )
-SELECT *,
+SELECT * REPLACE (coalesce(regexp_extract(uri, '^(?:[a-z]+://[^/]*)?(/[^/?#]*)', 1), '') AS path_prefix),
   -- How the cause was decided: the flags alone; the configuration; a guess (a tunnel timeout without a
   -- configuration could be `timeout tunnel` as well as client/server); without flags, the duration against the
   -- configured timeout, or the status and timers; an upgrade inferred from the backend and path; or not at all.
@@ -120,3 +149,7 @@ SELECT *,
     ELSE 'flags'
   END AS cause_confidence
 FROM caused;
+
+CREATE OR REPLACE TEMP MACRO session_causes(since_ts, until_ts, backend_name) AS TABLE
+SELECT * EXCLUDE (frontend_key, backend_key, server_key, termination_key, method_key, version_key, upgrade_key, connection_key, client_key)
+FROM session_causes_keyed(since_ts, until_ts, backend_name);

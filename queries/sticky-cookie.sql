@@ -16,7 +16,7 @@
 -- @advice Clients lost their server: cookies naming a DOWN server were redispatched (enable `option redispatch` if
 --   not set); clients that never return the cookie (N again and again) do not keep cookies (cross-site, privacy
 --   settings, non-browser clients).
-WITH s AS (
+WITH s AS NOT MATERIALIZED (
   SELECT backend, client_ip, term_cookie_client AS c FROM session_causes($since, $until, $backend)
   WHERE term_cookie_client IS NOT NULL AND server <> '<NOSRV>'
 ),

@@ -22,22 +22,25 @@
 --   log.
 -- @advice {?moves_rehash}Use `hash-type consistent` so that only the clients of a server that changes state
 --   move; {/}clients of a server that goes DOWN must move: make them resume their session on another server.
-WITH s AS (
+WITH s AS NOT MATERIALIZED (
   SELECT backend, client_ip, server, ts, redispatched FROM session_causes($since, $until, $backend)
   WHERE server <> '<NOSRV>' AND client_ip IS NOT NULL AND ts IS NOT NULL
-),
-per_client AS (
-  SELECT backend, client_ip, count(*) AS n, count(DISTINCT server) AS servers FROM s GROUP BY ALL
 ),
 configured AS (
   SELECT name AS backend, balance LIKE 'source%' AND coalesce(hash_type, '') NOT LIKE 'consistent%' AS hash_map
   FROM config_proxies WHERE balance LIKE 'source%' OR stick LIKE '%src%'
 ),
+-- Without a configuration, each client's sessions per backend and the servers they reached (one when the least
+-- and the greatest are the same).
+per_client AS (
+  SELECT backend, client_ip, count(*) AS n, min(server) AS lo, max(server) AS hi
+  FROM s WHERE (SELECT count(*) FROM config_proxies) = 0 GROUP BY ALL
+),
 source_like AS (
-  SELECT backend FROM per_client WHERE n > 1 GROUP BY backend
-  HAVING (SELECT count(*) FROM config_proxies) = 0
-    AND count(*) >= 3 AND count(*) FILTER (WHERE servers = 1) >= 0.8 * count(*)
-    AND (SELECT count(DISTINCT server) FROM s x WHERE x.backend = per_client.backend) > 1
+  -- At least three returning clients, 80 % of them always on one server, and more than one server in use.
+  SELECT backend FROM per_client GROUP BY backend
+  HAVING count(*) FILTER (WHERE n > 1) >= 3 AND count(*) FILTER (WHERE n > 1 AND lo = hi) >= 0.8 * count(*) FILTER (WHERE n > 1)
+    AND min(lo) <> max(hi)
 ),
 persistent AS (SELECT backend FROM configured UNION SELECT backend FROM source_like),
 sequence AS (

@@ -7,7 +7,11 @@
 -- @param since, until, backend
 -- @section summary
 -- @fields lines, sessions, events, rejects, upgrades, from, to, accounting
-WITH s AS (SELECT * FROM session_causes($since, $until, $backend)),
+WITH s AS (
+  SELECT count(*) AS sessions, count(*) FILTER (WHERE upgraded) AS upgrades, count(*) FILTER (WHERE upgrade_requested) AS upgrade_requests,
+    count(*) FILTER (WHERE cause <> 'ok') AS failed, min(ts) AS "from", max(ts) AS "to"
+  FROM session_causes($since, $until, $backend)
+),
 runs AS (
   SELECT coalesce(sum(lines_read), 0) AS lines_read, coalesce(sum(sessions), 0) AS stored_sessions,
     coalesce(sum(events), 0) AS stored_events, coalesce(sum(rejects), 0) AS stored_rejects, coalesce(sum(blank), 0) AS blank,
@@ -16,15 +20,15 @@ runs AS (
 )
 SELECT
   runs.lines_read - runs.already_ingested - runs.rolled_back AS lines,
-  (SELECT count(*) FROM s) AS sessions,
+  s.sessions,
   (SELECT count(*) FROM events e WHERE ($since IS NULL OR e.ts >= CAST($since AS TIMESTAMP)) AND ($until IS NULL OR e.ts < CAST($until AS TIMESTAMP))) AS events,
   (SELECT count(*) FROM rejects) AS rejects,
-  (SELECT count(*) FILTER (WHERE upgraded) FROM s) AS upgrades,
-  (SELECT count(*) FILTER (WHERE upgrade_requested) FROM s) AS upgrade_requests,
-  (SELECT count(*) FILTER (WHERE cause <> 'ok') FROM s) AS failed,
-  (SELECT min(ts) FROM s) AS "from",
-  (SELECT max(ts) FROM s) AS "to",
+  s.upgrades,
+  s.upgrade_requests,
+  s.failed,
+  s."from",
+  s."to",
   struct_pack(lines_read := runs.lines_read, sessions := runs.stored_sessions, events := runs.stored_events,
     rejects := runs.stored_rejects, blank := runs.blank, already_ingested := runs.already_ingested,
     rolled_back := runs.rolled_back, ingests := runs.ingests) AS accounting
-FROM runs;
+FROM runs, s;

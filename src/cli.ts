@@ -15,6 +15,7 @@ import { runCli } from './commands/program.js';
 
 const io: CommandIO = {
   out: (text) => void process.stdout.write(text),
+  write: (text) => (process.stdout.write(text) ? Promise.resolve() : new Promise((resolve) => process.stdout.once('drain', resolve))),
   err: (text) => void process.stderr.write(text),
   stdoutIsTTY: Boolean(process.stdout.isTTY),
   get stdin() {

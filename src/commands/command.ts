@@ -1,6 +1,11 @@
 /** What a subcommand gets from the edge (cli.ts), and the errors that map to exit codes. */
 export interface CommandIO {
   readonly out: (text: string) => void;
+  /**
+   * Writes like `out`, resolving once the output can take more (a slow pipe holds a command that streams millions
+   * of rows back instead of letting them pile up in memory). Without it, `out`.
+   */
+  readonly write?: (text: string) => Promise<void>;
   readonly err: (text: string) => void;
   readonly stdoutIsTTY: boolean;
   /** For live and tui (absent in tests that do not need them): logs piped in, and the terminal. */

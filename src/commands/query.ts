@@ -1,5 +1,6 @@
 import { prepareDiagnoses } from '../diagnose/run-query.js';
-import { formatRows, type RowFormat } from '../report/rows.js';
+import { formatRows, STREAMING_ROWS, type RowFormat } from '../report/rows.js';
+import type { QueryResult } from '../store/database.js';
 import type { QueryEngine } from '../engine/query-engine.js';
 import { StoreError } from '../store/store-failure.js';
 import { ExitCode, UsageError, type CommandIO, type RunCommand } from './command.js';
@@ -49,14 +50,42 @@ async function runTyped(db: QueryEngine, sql: string, format: RowFormat, io: Com
   await prepareDiagnoses(db);
   // Typed SQL may not read or write files or change settings.
   await db.lockDown();
+  const sqlError = (error: unknown): Error => {
+    if (error instanceof StoreError) return error;
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    return new UsageError(`SQL error: ${message}${/read-only mode/.test(message) ? ' (query opens --db read-only: add --write to change it)' : ''}`);
+  };
+  const output = { terminal: io.stdoutIsTTY };
+  const streaming = STREAMING_ROWS[format];
+  if (streaming) {
+    // jsonl and csv go out as the engine produces them: a result of any size in constant memory.
+    const write = io.write ?? (async (text: string) => io.out(text));
+    let batches: AsyncGenerator<QueryResult>;
+    let first: IteratorResult<QueryResult>;
+    try {
+      batches = db.stream(sql);
+      first = await batches.next();
+    } catch (error) {
+      throw sqlError(error);
+    }
+    if (!first.done) {
+      await write(streaming.head(first.value.columns, output));
+      await write(streaming.rows(first.value, output));
+      try {
+        for await (const batch of batches) await write(streaming.rows(batch, output));
+      } catch (error) {
+        // A row the engine fails on midway (a cast, a division): what came before it is out already.
+        throw sqlError(error);
+      }
+    }
+    return problems ? ExitCode.input : ExitCode.ok;
+  }
   let result;
   try {
     result = await db.query(sql);
   } catch (error) {
-    if (error instanceof StoreError) throw error;
-    const message = (error as Error).message.split('\n')[0] ?? '';
-    throw new UsageError(`SQL error: ${message}${/read-only mode/.test(message) ? ' (query opens --db read-only: add --write to change it)' : ''}`);
+    throw sqlError(error);
   }
-  io.out(formatRows[format](result, { terminal: io.stdoutIsTTY }));
+  io.out(formatRows[format](result, output));
   return problems ? ExitCode.input : ExitCode.ok;
 }

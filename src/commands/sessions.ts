@@ -33,8 +33,9 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
     const streaming = STREAMING_ROWS[format];
     if (streaming) {
       // jsonl and csv go out as DuckDB produces them: an archive of any size in constant memory.
-      io.out(streaming.head(columns, output));
-      for await (const rows of streamQuery(store.db, 'session-list', scope)) io.out(streaming.rows({ columns, rows }, output));
+      const write = io.write ?? (async (text: string) => io.out(text));
+      await write(streaming.head(columns, output));
+      for await (const rows of streamQuery(store.db, 'session-list', scope)) await write(streaming.rows({ columns, rows }, output));
     } else {
       io.out(formatRows[format]({ columns, rows: await runQuery(store.db, 'session-list', scope) }, output));
     }

@@ -11,7 +11,8 @@ import type { HaproxyConfig } from '../config/read-config.js';
 import { IN_MEMORY_PATH, type Database, type Row, type SqlValue } from '../store/database.js';
 import { renderTemplate } from './finding-template.js';
 import { headerColumns, loadQueries, type FindingSpec, type QueryFile, type TemplateVariant } from './load-queries.js';
-import { runQuery, runQueryResult, withScopedCauses, type Scope } from './run-query.js';
+import { withScopedCauses } from './materialized-scope.js';
+import { runQuery, runQueryResult, type Scope } from './run-query.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];

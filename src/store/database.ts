@@ -6,8 +6,11 @@ import {
   DuckDBInstance, DuckDBListValue, DuckDBMapValue, DuckDBStructValue, DuckDBArrayValue, DuckDBTimestampValue,
   type DuckDBConnection, type DuckDBValue,
 } from '@duckdb/node-api';
-import { existsSync } from 'node:fs';
-import { CONFIG_SCHEMA_SQL, schemaSql } from './schema.js';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analysisMemoryBytes, duckdbSize, machineMemory, type MemoryFacts } from './memory-budget.js';
+import { CONFIG_SCHEMA_SQL, SESSIONS_IN_SQL, schemaSql } from './schema.js';
 import { StoreError, storeFailure } from './store-failure.js';
 
 /** A value a query returns, JSON-safe: lists as arrays, structs and maps as objects. */
@@ -20,13 +23,16 @@ export interface QueryResult {
 }
 
 export interface Database {
+  readonly path: string;
   /** The SQL dialect its queries are written in (src/engine/query-engine.ts). */
   readonly dialect: 'duckdb';
-  readonly path: string;
   readonly connection: DuckDBConnection;
   run(sql: string, params?: Record<string, SqlValue>): Promise<void>;
   query(sql: string, params?: Record<string, SqlValue>): Promise<QueryResult>;
-  /** The result in batches of rows as DuckDB produces them: constant memory however many rows there are. */
+  /**
+   * The result in batches of rows as DuckDB produces them: constant memory however many rows there are. A result
+   * without rows is one empty batch, which still says the columns.
+   */
   stream(sql: string, params?: Record<string, SqlValue>): AsyncGenerator<QueryResult>;
   /** DuckDB's memory limit as last given: openDatabase's option (or its default), allowAnalysisMemory, setMemoryLimit. */
   readonly memoryLimit: string;
@@ -35,8 +41,8 @@ export interface Database {
   /** Forbid file and network access and further configuration changes (before running typed SQL). */
   lockDown(): Promise<void>;
   /**
-   * Diagnoses over a large archive need more memory than a bounded ingest: raise DuckDB's limit (it spills to
-   * disk beyond it). Call before lockDown.
+   * Diagnoses over a large archive need more memory than a bounded ingest: DuckDB's limit becomes the analysis
+   * budget this machine allows (memory-budget.ts; it spills to its temporary directory beyond it). Call before lockDown.
    */
   allowAnalysisMemory(): Promise<void>;
   /**
@@ -55,10 +61,9 @@ export const IN_MEMORY_PATH = ':memory:';
 
 /**
  * Ingest runs in bounded memory: DuckDB's buffers stay under this (it spills to the database file, or to a
- * temporary file for an in-memory database, beyond it). Analysis of a large archive raises it to ANALYSIS_MEMORY.
+ * temporary file for an in-memory database, beyond it). Analysis sets its own (memory-budget.ts).
  */
 const STORE_MEMORY = '256MB';
-const ANALYSIS_MEMORY = '4GB';
 
 /** DuckDB values → JSON-safe values: BIGINT within 2^53 as numbers, timestamps as ISO-8601 UTC strings. */
 function toPlain(value: DuckDBValue): SqlValue {
@@ -96,7 +101,12 @@ export interface DatabaseOptions {
    * the schema, so an older file is read as it was written.
    */
   readonly readOnly?: boolean;
-  /** In memory only: no store schema (the tables will be views over something else, e.g. a Parquet export). */
+  /** What the machine allows, for the analysis's memory limit (tests give other machines); read from it otherwise. */
+  readonly machine?: MemoryFacts;
+  /**
+   * In memory only: no store schema and no sessions_in (the tables will be views over something else, e.g. a
+   * Parquet export, which defines its own sessions_in over them).
+   */
   readonly bare?: boolean;
   /** What Database.path says instead of ':memory:' (the directory of a Parquet export). */
   readonly label?: string;
@@ -106,11 +116,20 @@ export interface DatabaseOptions {
 
 /** The attached in-memory database of DatabaseOptions.compressInMemory; every connection uses it. */
 const COMPRESSED_CATALOG = 'wsdiag';
+/**
+ * Where DuckDB spills what does not fit in its memory limit. A database file opened for writing spills beside itself
+ * (DuckDB's `<file>.tmp`, on the disk that holds the data); an in-memory database would spill to `.tmp` in the
+ * working directory, and a file opened read-only may sit where we cannot write: those get a directory of their own
+ * under the system's temporary directory, removed when the database closes.
+ */
+const privateSpillDirectory = (path: string | null, readOnly: boolean): string | null =>
+  path === null || readOnly ? mkdtempSync(join(tmpdir(), 'wsdiag-')) : null;
 
 export async function openDatabase(path: string | null, options: DatabaseOptions = {}): Promise<Database> {
   const location = path ?? IN_MEMORY_PATH;
   const readOnly = path !== null && options.readOnly === true;
   if (readOnly && !existsSync(path)) throw new StoreError(`cannot open database ${path}: no such file`);
+  const scratch = privateSpillDirectory(path, readOnly);
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(location, {
@@ -126,8 +145,10 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
       write_buffer_row_group_count: '1',
       ...(options.threads ? { threads: String(options.threads) } : {}),
       ...(readOnly ? { access_mode: 'READ_ONLY' } : {}),
+      ...(scratch ? { temp_directory: scratch } : {}),
     });
   } catch (error) {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
     throw storeFailure(error, location) ?? new StoreError(`cannot open database ${location}: ${(error as Error).message.split('\n')[0]}`);
   }
   const catalog = path === null && options.compressInMemory ? COMPRESSED_CATALOG : null;
@@ -144,6 +165,7 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
     if (Number(tables.getRows()[0]?.[0] ?? 0) === 0) {
       connection.closeSync();
       instance.closeSync();
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
       throw new StoreError(`${path} is not a wsdiag database (no session_rows table)`, 'not-a-database');
     }
   } else {
@@ -153,22 +175,33 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
     } catch (error) {
       connection.closeSync();
       instance.closeSync();
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
       throw storeFailure(error, location) ?? error;
     }
   }
-  return handle(instance, connection, options.label ?? location, catalog, memory, true, options.allowedDirectory ?? null);
+  const shared: Shared = {
+    memory, catalog, machine: options.machine ?? null, scratch, allowedDirectory: options.allowedDirectory ?? null, sessionsIn: !options.bare,
+  };
+  if (shared.sessionsIn) await connection.run(SESSIONS_IN_SQL);
+  return handle(instance, connection, options.label ?? location, shared, true);
 }
 
-function handle(
-  instance: DuckDBInstance,
-  connection: DuckDBConnection,
-  location: string,
-  catalog: string | null,
-  /** The instance's memory limit, shared by the handles of all its connections. */
-  memory: { limit: string },
-  ownsInstance: boolean,
-  allowedDirectory: string | null,
-): Database {
+/** What the handles of one instance's connections share. */
+interface Shared {
+  /** The instance's memory limit. */
+  readonly memory: { limit: string };
+  readonly catalog: string | null;
+  readonly machine: MemoryFacts | null;
+  /** The private spill directory, removed when the instance closes. */
+  readonly scratch: string | null;
+  /** The one directory typed SQL may still read once locked down (a Parquet export), or null. */
+  readonly allowedDirectory: string | null;
+  /** Whether each connection defines the store's sessions_in (not on a bare database). */
+  readonly sessionsIn: boolean;
+}
+
+function handle(instance: DuckDBInstance, connection: DuckDBConnection, location: string, shared: Shared, ownsInstance: boolean): Database {
+  const { memory, catalog } = shared;
   async function run(sql: string, params?: Record<string, SqlValue>): Promise<void> {
     if (params && Object.keys(params).length) await connection.run(sql, params as Record<string, DuckDBValue>);
     else await connection.run(sql);
@@ -198,7 +231,9 @@ function handle(
       ? await connection.stream(sql, params as Record<string, DuckDBValue>)
       : await connection.stream(sql);
     const columns = result.columnNames();
+    let none = true;
     for await (const batch of result.yieldRows()) {
+      none = false;
       yield {
         columns,
         rows: batch.map((values) => {
@@ -208,6 +243,7 @@ function handle(
         }),
       };
     }
+    if (none) yield { columns, rows: [] };
   }
 
   return {
@@ -225,12 +261,12 @@ function handle(
       if (analysisMemory) return;
       analysisMemory = true;
       // After lockDown the configuration is frozen; the limit then stays as it was.
-      await setMemoryLimit(ANALYSIS_MEMORY).catch(() => undefined);
+      await setMemoryLimit(duckdbSize(analysisMemoryBytes(shared.machine ?? machineMemory()))).catch(() => undefined);
     },
     async lockDown() {
-      if (allowedDirectory !== null) {
+      if (shared.allowedDirectory !== null) {
         // The views read their files on each query: that directory stays readable, and only it.
-        await connection.run(`SET allowed_directories = ['${allowedDirectory.replaceAll("'", "''")}/']`);
+        await connection.run(`SET allowed_directories = ['${shared.allowedDirectory.replaceAll("'", "''")}/']`);
       }
       await connection.run('SET enable_external_access = false');
       await connection.run('SET lock_configuration = true');
@@ -238,11 +274,15 @@ function handle(
     async connect() {
       const other = await instance.connect();
       if (catalog) await other.run(`USE ${catalog}`);
-      return handle(instance, other, location, catalog, memory, false, allowedDirectory);
+      if (shared.sessionsIn) await other.run(SESSIONS_IN_SQL);
+      return handle(instance, other, location, shared, false);
     },
     close() {
       connection.closeSync();
-      if (ownsInstance) instance.closeSync();
+      if (ownsInstance) {
+        instance.closeSync();
+        if (shared.scratch) rmSync(shared.scratch, { recursive: true, force: true });
+      }
     },
   };
 }

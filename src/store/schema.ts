@@ -82,7 +82,7 @@ const nullIf = (column: string): string => `NULLIF(r.${column}, ${ABSENT})`;
  * per query. Thirteen hash joins on the names table did the same, but each took its own partitioned hash table
  * (about 90 MB of DuckDB's memory for every query over the view, however few the names).
  */
-const name = (alias: string): string => `CASE WHEN r.${NAME_COLUMNS[alias]} > 0 THEN dictionary.names[r.${NAME_COLUMNS[alias]}] END`;
+const name = (alias: string, list = 'names'): string => `CASE WHEN r.${NAME_COLUMNS[alias]} > 0 THEN dictionary.${list}[r.${NAME_COLUMNS[alias]}] END`;
 
 /** The four characters of a termination state (section 8.5) as columns, from the SQL expression `term`. */
 export function terminationFlags(term: string): string {
@@ -93,6 +93,122 @@ export function terminationFlags(term: string): string {
     `NULLIF(substr(${term}, 4, 1), '') AS term_cookie_server`,
   ].join(',\n  ');
 }
+
+/**
+ * Every name once, as lists indexed by id, with what the view derives from a name computed per name rather than
+ * per session: a termination state's four characters, whether an Upgrade header asks for websocket. Reading
+ * those for millions of sessions is then a list lookup instead of a string function each.
+ */
+const DICTIONARY = `(
+  SELECT list(n.value ORDER BY g.i) AS names,
+    list(substr(n.value, 1, 1) ORDER BY g.i) AS char1,
+    list(substr(n.value, 2, 1) ORDER BY g.i) AS char2,
+    list(NULLIF(substr(n.value, 3, 1), '') ORDER BY g.i) AS char3,
+    list(NULLIF(substr(n.value, 4, 1), '') ORDER BY g.i) AS char4,
+    list(lower(n.value) LIKE '%websocket%' ORDER BY g.i) AS websocket,
+    list(n.name_key ORDER BY g.i) AS keys
+  FROM range(1, (SELECT coalesce(max(id), 0) + 1 FROM names)) g(i)
+  -- A name's key: the smallest id of its value (live mode may give a value seen again a new id).
+  LEFT JOIN (SELECT id, value, min(id) OVER (PARTITION BY value) AS name_key FROM names) n ON n.id = g.i
+) dictionary`;
+
+/** An IPv4 address stored as an INTEGER (the SQL expression `ip4`), as text. */
+export const ipv4Text = (ip4: string): string => `concat_ws('.', (${ip4} >> 24) & 255, (${ip4} >> 16) & 255, (${ip4} >> 8) & 255, ${ip4} & 255)`;
+
+/** A session's time: ts_ms is NaN when the line had none. */
+const TS = 'CASE WHEN isnan(r.ts_ms) THEN NULL ELSE make_timestamp(CAST(r.ts_ms * 1000 AS BIGINT)) END';
+
+/** The columns of the sessions view (readable, typed: absent values as NULL, never as -1), over session_rows `r`. */
+const SESSION_VIEW_COLUMNS = `r.source_id,
+  src.path AS source,
+  r.line_no,
+  ${TS} AS ts,
+  ${name('fmt')} AS format,
+  ${name('host')} AS host,
+  ${nullIf('pid')} AS pid,
+  COALESCE(${name('ip')}, CASE WHEN r.client_ip4 = ${ABSENT} THEN NULL ELSE ${ipv4Text('r.client_ip4')} END) AS client_ip,
+  ${nullIf('client_port')} AS client_port,
+  ${name('fe')} AS frontend,
+  (r.flags & 1) <> 0 AS ssl,
+  ${name('be')} AS backend,
+  ${name('srv')} AS server,
+  ${nullIf('t_request')} AS t_request_ms,
+  ${nullIf('t_queue')} AS t_queue_ms,
+  ${nullIf('t_connect')} AS t_connect_ms,
+  ${nullIf('t_response')} AS t_response_ms,
+  ${nullIf('t_active')} AS t_active_ms,
+  ${nullIf('t_total')} AS t_total_ms,
+  -- How long the session lasted: Tt where the format has it (tcplog, custom), else Ta (httplog).
+  COALESCE(${nullIf('t_total')}, ${nullIf('t_active')}) AS duration_ms,
+  ${nullIf('status')} AS status,
+  CASE WHEN isnan(r.bytes_read) THEN NULL ELSE CAST(r.bytes_read AS BIGINT) END AS bytes_read,
+  ${name('term')} AS termination,
+  ${name('term', 'char1')} AS term_cause,
+  ${name('term', 'char2')} AS term_state,
+  ${name('term', 'char3')} AS term_cookie_client,
+  ${name('term', 'char4')} AS term_cookie_server,
+  ${nullIf('actconn')} AS actconn,
+  ${nullIf('feconn')} AS feconn,
+  ${nullIf('beconn')} AS beconn,
+  ${nullIf('srvconn')} AS srv_conn,
+  ${nullIf('retries')} AS retries,
+  (r.flags & 4) <> 0 AS redispatched,
+  ${nullIf('srv_queue')} AS srv_queue,
+  ${nullIf('backend_queue')} AS backend_queue,
+  ${name('meth')} AS method,
+  r.uri AS uri,
+  ${name('ver')} AS http_version,
+  ${name('upg')} AS upgrade_header,
+  ${name('conn')} AS connection_header,
+  ${name('rqc')} AS request_cookie,
+  ${name('rsc')} AS response_cookie,
+  r.req_headers AS request_headers,
+  r.res_headers AS response_headers,
+  ${nullIf('status')} = 101 AS upgraded,
+  -- An upgrade was asked for: the Upgrade header says websocket, or the server switched protocols.
+  (${nullIf('status')} = 101 OR ${name('upg', 'websocket')}) AS upgrade_requested,
+  (r.flags & 2) <> 0 AS logasap,
+  (r.flags & 8) <> 0 AS truncated,
+  (r.flags & 16) <> 0 AS invalid_utf8,
+  CAST(r.extra AS JSON) AS extra`;
+
+const SESSION_VIEW_FROM = `FROM session_rows r
+LEFT JOIN sources src ON src.source_id = r.source_id
+CROSS JOIN ${DICTIONARY}`;
+
+/**
+ * Each name column as a number: the smallest id of its name (two sessions have the same key exactly when they have
+ * the same name, NULL when none), and the client address as one (an IPv4 address from 0, see clientIpOfKey, or
+ * minus the key of its name). Diagnoses over millions of sessions group and join on these, since integers hash and compare faster than
+ * text. Unstable across runs (live mode renumbers names): never shown.
+ */
+export const SESSION_KEY_COLUMNS = [
+  'frontend_key', 'backend_key', 'server_key', 'termination_key', 'method_key', 'version_key', 'upgrade_key', 'connection_key', 'client_key',
+] as const;
+
+/** The client address of a client_key (the SQL expression `key`), as text; `names` lists the names by id. */
+export const clientIpOfKey = (key: string, names: string): string =>
+  `CASE WHEN ${key} < 0 THEN ${names}[-${key}] ELSE ${ipv4Text(`CAST(${key} + ${ABSENT} AS INTEGER)`)} END`;
+
+/**
+ * `sessions_in(since, until, backend)`: the sessions view's rows in a window and of one backend (NULL: no bound),
+ * with SESSION_KEY_COLUMNS at the end. The window and the backend are tested on the stored columns, so DuckDB skips
+ * the row groups whose times lie outside the window (their min/max) instead of decoding every session's time:
+ * an hour of a month reads about an hour of rows. A macro of each connection (TEMP): it reads a file opened
+ * read-only as it was written.
+ */
+export const SESSIONS_IN_SQL = `CREATE OR REPLACE TEMP MACRO sessions_in(since_ts, until_ts, backend_name) AS TABLE
+SELECT ${SESSION_VIEW_COLUMNS},
+  ${name('fe', 'keys')} AS frontend_key, ${name('be', 'keys')} AS backend_key, ${name('srv', 'keys')} AS server_key,
+  ${name('term', 'keys')} AS termination_key, ${name('meth', 'keys')} AS method_key, ${name('ver', 'keys')} AS version_key,
+  ${name('upg', 'keys')} AS upgrade_key, ${name('conn', 'keys')} AS connection_key,
+  CASE WHEN r.client_ip_id > 0 THEN -${name('ip', 'keys')} WHEN r.client_ip4 <> ${ABSENT} THEN CAST(r.client_ip4 AS BIGINT) - ${ABSENT} END AS client_key
+${SESSION_VIEW_FROM}
+-- ts_ms is in ms (NaN without a time, which sorts above every number): bounds on it a little wider than the
+-- window keep every row of the window, and the exact test on ts then leaves out what lies outside it.
+WHERE (since_ts IS NULL OR (r.ts_ms >= epoch_ms(CAST(since_ts AS TIMESTAMP)) - 2 AND ${TS} >= CAST(since_ts AS TIMESTAMP)))
+  AND (until_ts IS NULL OR (r.ts_ms < epoch_ms(CAST(until_ts AS TIMESTAMP)) + 2 AND ${TS} < CAST(until_ts AS TIMESTAMP)))
+  AND (backend_name IS NULL OR r.backend_id IN (SELECT id FROM names WHERE value = backend_name))`;
 
 /**
  * How a database file stores the evidence lines' text. DuckDB would pick FSST, and compressing ~570 k lines of
@@ -206,62 +322,8 @@ CREATE TABLE IF NOT EXISTS raw_lines (
 
 CREATE OR REPLACE VIEW sessions AS
 SELECT
-  r.source_id,
-  src.path AS source,
-  r.line_no,
-  CASE WHEN isnan(r.ts_ms) THEN NULL ELSE make_timestamp(CAST(r.ts_ms * 1000 AS BIGINT)) END AS ts,
-  ${name('fmt')} AS format,
-  ${name('host')} AS host,
-  ${nullIf('pid')} AS pid,
-  COALESCE(${name('ip')}, CASE WHEN r.client_ip4 = ${ABSENT} THEN NULL ELSE
-    concat_ws('.', (r.client_ip4 >> 24) & 255, (r.client_ip4 >> 16) & 255, (r.client_ip4 >> 8) & 255, r.client_ip4 & 255) END) AS client_ip,
-  ${nullIf('client_port')} AS client_port,
-  ${name('fe')} AS frontend,
-  (r.flags & 1) <> 0 AS ssl,
-  ${name('be')} AS backend,
-  ${name('srv')} AS server,
-  ${nullIf('t_request')} AS t_request_ms,
-  ${nullIf('t_queue')} AS t_queue_ms,
-  ${nullIf('t_connect')} AS t_connect_ms,
-  ${nullIf('t_response')} AS t_response_ms,
-  ${nullIf('t_active')} AS t_active_ms,
-  ${nullIf('t_total')} AS t_total_ms,
-  -- How long the session lasted: Tt where the format has it (tcplog, custom), else Ta (httplog).
-  COALESCE(${nullIf('t_total')}, ${nullIf('t_active')}) AS duration_ms,
-  ${nullIf('status')} AS status,
-  CASE WHEN isnan(r.bytes_read) THEN NULL ELSE CAST(r.bytes_read AS BIGINT) END AS bytes_read,
-  ${name('term')} AS termination,
-  ${terminationFlags(name('term'))},
-  ${nullIf('actconn')} AS actconn,
-  ${nullIf('feconn')} AS feconn,
-  ${nullIf('beconn')} AS beconn,
-  ${nullIf('srvconn')} AS srv_conn,
-  ${nullIf('retries')} AS retries,
-  (r.flags & 4) <> 0 AS redispatched,
-  ${nullIf('srv_queue')} AS srv_queue,
-  ${nullIf('backend_queue')} AS backend_queue,
-  ${name('meth')} AS method,
-  r.uri AS uri,
-  ${name('ver')} AS http_version,
-  ${name('upg')} AS upgrade_header,
-  ${name('conn')} AS connection_header,
-  ${name('rqc')} AS request_cookie,
-  ${name('rsc')} AS response_cookie,
-  r.req_headers AS request_headers,
-  r.res_headers AS response_headers,
-  ${nullIf('status')} = 101 AS upgraded,
-  -- An upgrade was asked for: the Upgrade header says websocket, or the server switched protocols.
-  (${nullIf('status')} = 101 OR lower(${name('upg')}) LIKE '%websocket%') AS upgrade_requested,
-  (r.flags & 2) <> 0 AS logasap,
-  (r.flags & 8) <> 0 AS truncated,
-  (r.flags & 16) <> 0 AS invalid_utf8,
-  CAST(r.extra AS JSON) AS extra
-FROM session_rows r
-LEFT JOIN sources src ON src.source_id = r.source_id
-CROSS JOIN (
-  SELECT list(n.value ORDER BY g.i) AS names
-  FROM range(1, (SELECT coalesce(max(id), 0) + 1 FROM names)) g(i) LEFT JOIN names n ON n.id = g.i
-) dictionary;
+  ${SESSION_VIEW_COLUMNS}
+${SESSION_VIEW_FROM};
 `;
 
 /**

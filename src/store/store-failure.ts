@@ -33,6 +33,10 @@ export function storeFailure(error: unknown, path: string): StoreError | null {
   if (/No space left on device|ENOSPC|disk is full/i.test(text)) {
     return new StoreError(`cannot write ${path}: the disk is full. ${kept.replace('run the same', 'free some space and run the same')}`, 'disk-full');
   }
+  // DuckDB caps its temporary files at the disk's free space: with the disk nearly full, it cannot move a block out of memory.
+  if (/failed to offload data block/i.test(text)) {
+    return new StoreError(`cannot write ${path}: the disk is full (no room left for DuckDB's temporary files). ${kept.replace('run the same', 'free some space and run the same')}`, 'disk-full');
+  }
   const lock = /Could not set lock on file .*Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(text);
   if (lock) return new StoreError(`${path} is in use by another process (${lock[1]}, PID ${lock[2]}): stop it, or give another --db`, 'locked');
   if (/not a valid DuckDB database file/.test(text)) return new StoreError(`${path} is not a DuckDB database: --db takes a database file wsdiag created (or a new name)`, 'not-a-database');

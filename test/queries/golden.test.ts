@@ -17,7 +17,8 @@ import { configFrontendFormats, configLogFormats } from '../../src/commands/open
 import { readConfig } from '../../src/config/read-config.js';
 import { findingOf } from '../../src/diagnose/analyze.js';
 import { loadQueries } from '../../src/diagnose/load-queries.js';
-import { prepareDiagnoses, runQueryResult, withScopedCauses } from '../../src/diagnose/run-query.js';
+import { withScopedCauses } from '../../src/diagnose/materialized-scope.js';
+import { prepareDiagnoses, runQueryResult } from '../../src/diagnose/run-query.js';
 import { ingestInputs } from '../../src/pipeline/batch-policy.js';
 import { storeConfig } from '../../src/store/config-tables.js';
 import { openDatabase, type Row } from '../../src/store/database.js';
@@ -40,9 +41,11 @@ async function run(query: string, dir: string): Promise<{ rows: Row[]; findings:
     const scope = { since: null, until: null, backend: null };
     const q = queries.get(query)!;
     const own = join(dir, 'query.sql');
-    // Through the materialized scope, as `analyze` runs them.
-    const rows = await withScopedCauses(db, scope, async () =>
-      existsSync(own) ? (await db.query(readFileSync(own, 'utf8'))).rows : (await runQueryResult(db, query, scope)).rows);
+    // A diagnosis through the materialized scope, as `analyze` runs it; a setup macro as `query` and the drill-downs
+    // read it (the scope keeps only what the diagnoses read: test/diagnose/analyze.test.ts holds it to the macro).
+    const rows = existsSync(own)
+      ? (await db.query(readFileSync(own, 'utf8'))).rows
+      : await withScopedCauses(db, scope, async () => (await runQueryResult(db, query, scope)).rows);
     const spec = q.finding;
     const findings = spec ? rows.filter((r) => !spec.when || r[spec.when]).map((r) => findingOf(spec, r)) : [];
     return { rows: [...rows], findings };

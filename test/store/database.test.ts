@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,5 +48,40 @@ describe('openDatabase options (live mode opens its store with LIVE_DATABASE)', 
     expect(LIVE_DATABASE.threads).toBe(1);
     expect(Number(await value(db, "SELECT current_setting('threads')"))).toBe(1);
     expect(await value(db, 'SELECT current_database()')).toBe('wsdiag');
+  });
+});
+
+describe('memory and spilling', () => {
+  it("gives an analysis DuckDB's memory limit from what the machine allows, not a fixed size", async () => {
+    const db = await open(null, { machine: { totalBytes: 512 * 1024 * 1024, cgroupBytes: null } });
+    await db.allowAnalysisMemory();
+    expect(db.memoryLimit).toBe('102MiB');
+    expect(await value(db, "SELECT current_setting('memory_limit')")).toBe('102.0 MiB');
+    const inCgroup = await open(null, { machine: { totalBytes: 64 * 1024 ** 3, cgroupBytes: 640 * 1024 * 1024 } });
+    await inCgroup.allowAnalysisMemory();
+    expect(await value(inCgroup, "SELECT current_setting('memory_limit')")).toBe('128.0 MiB');
+  });
+
+  it('spills an in-memory or read-only database into a directory of its own, removed when it closes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wsdiag-db-'));
+    try {
+      const path = join(dir, 'a.duckdb');
+      (await openDatabase(path)).close();
+      for (const db of [await openDatabase(null), await openDatabase(path, { readOnly: true })]) {
+        const spill = String(await value(db, "SELECT current_setting('temp_directory')"));
+        expect(spill.startsWith(join(tmpdir(), 'wsdiag-'))).toBe(true);
+        // Made to spill: a table four times the memory limit.
+        await db.setMemoryLimit('32MB');
+        await db.run('CREATE TEMP TABLE big AS SELECT range AS i, range * 2 AS j FROM range(8000000)');
+        expect(Number(await value(db, 'SELECT count(*) FROM duckdb_temporary_files()'))).toBeGreaterThan(0);
+        db.close();
+        expect(existsSync(spill)).toBe(false);
+      }
+      // A database file opened for writing spills beside itself, as DuckDB does.
+      const file = await open(path);
+      expect(String(await value(file, "SELECT current_setting('temp_directory')"))).toBe(`${path}.tmp`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

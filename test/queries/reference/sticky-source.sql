@@ -1,0 +1,77 @@
+-- @name sticky-source
+-- @title Source persistence misses
+-- @description Backends that balance on the source address (`balance source`, `stick on src`; without a
+--   configuration: backends where almost every returning client always reached the same server): each time a
+--   client reached another server than the time before, and why: its server went DOWN in between; another server
+--   changed state (a map-based hash moves clients of every server then); it refused the connection and HAProxy
+--   redispatched it; or no state change at all.
+-- @param since, until, backend
+-- @section sticky
+-- @fields backend, method, connections, misses, miss_rate, reasons
+-- @finding sticky
+-- @rank 70
+-- @id backend, method
+-- @when misses
+-- @severity {severity}
+-- @headline {backend}: {misses} sticky-session misses ({miss_rate|pct} of {connections}, source)
+-- @detail {clients_moved} client(s) reached another server than the time before ({misses} time(s)):
+--   {moves_after_down} after their server went DOWN, {moves_redispatched} redispatched when their server refused the
+--   connection (retries, `option redispatch`), {moves_rehash} while their server stayed UP and another changed
+--   state{?hash_map} (balance source hashes over the servers that are UP: without `hash-type consistent`, one server
+--   going DOWN or UP moves the clients of the others too){/}, {moves_unexplained} with no server state change in the
+--   log.
+-- @advice {?moves_rehash}Use `hash-type consistent` so that only the clients of a server that changes state
+--   move; {/}clients of a server that goes DOWN must move: make them resume their session on another server.
+WITH s AS (
+  SELECT backend, client_ip, server, ts, redispatched FROM session_causes($since, $until, $backend)
+  WHERE server <> '<NOSRV>' AND client_ip IS NOT NULL AND ts IS NOT NULL
+),
+per_client AS (
+  SELECT backend, client_ip, count(*) AS n, count(DISTINCT server) AS servers FROM s GROUP BY ALL
+),
+configured AS (
+  SELECT name AS backend, balance LIKE 'source%' AND coalesce(hash_type, '') NOT LIKE 'consistent%' AS hash_map
+  FROM config_proxies WHERE balance LIKE 'source%' OR stick LIKE '%src%'
+),
+source_like AS (
+  SELECT backend FROM per_client WHERE n > 1 GROUP BY backend
+  HAVING (SELECT count(*) FROM config_proxies) = 0
+    AND count(*) >= 3 AND count(*) FILTER (WHERE servers = 1) >= 0.8 * count(*)
+    AND (SELECT count(DISTINCT server) FROM s x WHERE x.backend = per_client.backend) > 1
+),
+persistent AS (SELECT backend FROM configured UNION SELECT backend FROM source_like),
+sequence AS (
+  SELECT s.*, lag(server) OVER w AS prev_server, lag(ts) OVER w AS prev_ts
+  FROM s WHERE backend IN (SELECT backend FROM persistent)
+  WINDOW w AS (PARTITION BY backend, client_ip ORDER BY ts)
+),
+moves AS (
+  SELECT m.*,
+    EXISTS (SELECT 1 FROM events e WHERE e.proxy = m.backend AND e.server = m.prev_server AND e.kind IN ('server.down', 'server.maintenance')
+      AND e.ts BETWEEN m.prev_ts AND m.ts) AS after_down,
+    EXISTS (SELECT 1 FROM events e WHERE e.proxy = m.backend AND e.kind IN ('server.down', 'server.up', 'server.maintenance')
+      AND e.ts BETWEEN m.prev_ts AND m.ts) AS state_changed
+  FROM sequence m WHERE m.prev_server IS NOT NULL AND m.prev_server <> m.server
+),
+counted AS (
+  SELECT p.backend, 'source' AS method,
+    (SELECT count(*) FROM s x WHERE x.backend = p.backend) AS connections,
+    count(m.server) AS misses,
+    count(DISTINCT m.client_ip) AS clients_moved,
+    count(m.server) FILTER (WHERE m.after_down) AS moves_after_down,
+    count(m.server) FILTER (WHERE NOT m.after_down AND m.redispatched) AS moves_redispatched,
+    count(m.server) FILTER (WHERE NOT m.after_down AND NOT m.redispatched AND m.state_changed) AS moves_rehash,
+    count(m.server) FILTER (WHERE NOT m.after_down AND NOT m.redispatched AND NOT m.state_changed) AS moves_unexplained,
+    (SELECT count(*) FROM events e WHERE e.proxy = p.backend AND e.kind = 'server.down') AS server_down_events,
+    coalesce(any_value(c.hash_map), false) AS hash_map
+  FROM persistent p LEFT JOIN moves m USING (backend) LEFT JOIN configured c USING (backend)
+  GROUP BY p.backend
+)
+SELECT backend, method, connections, misses,
+  CASE WHEN connections > 0 THEN misses / connections ELSE 0 END AS miss_rate,
+  struct_pack(clients_moved := clients_moved, server_down_events := server_down_events, moves_after_down := moves_after_down,
+    moves_redispatched := moves_redispatched, moves_rehash := moves_rehash, moves_unexplained := moves_unexplained) AS reasons,
+  clients_moved, moves_after_down, moves_redispatched, moves_rehash, moves_unexplained, hash_map,
+  CASE WHEN misses >= 0.05 * connections THEN 'warning' ELSE 'info' END AS severity
+FROM counted WHERE connections > 0
+ORDER BY misses DESC, backend;
