@@ -30,12 +30,50 @@ function viewSql(dir: string, table: string): string {
   return `SELECT ${storeColumns} FROM ${from}`;
 }
 
+/** The name columns of the sessions view that session_causes groups and joins on by key (SESSION_KEY_COLUMNS). */
+const KEYED_NAMES = ['frontend', 'backend', 'server', 'termination', 'method', 'http_version', 'upgrade_header', 'connection_header'] as const;
+const KEY_OF: Record<(typeof KEYED_NAMES)[number], string> = {
+  frontend: 'frontend_key', backend: 'backend_key', server: 'server_key', termination: 'termination_key', method: 'method_key',
+  http_version: 'version_key', upgrade_header: 'upgrade_key', connection_header: 'connection_key',
+};
+/** A dotted IPv4 address as the store keeps it (client_key ≥ 0); anything else is a name (client_key < 0). */
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const IPV4 = `^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`;
+
+/**
+ * What a store gives the diagnoses besides its views (src/store/schema.ts): `names` (id, value) and
+ * `sessions_in(since, until, backend)`, the sessions of a window with each name as a key. Over an export the keys
+ * are the codes of an ENUM of the names the files hold, read once when the export is opened (a cast, not a join
+ * per name column), and the client address is keyed as the store keys it: an IPv4 address by its number
+ * (clientIpOfKey reads it back), any other address by minus its name's id.
+ */
+function keyedSessionsSql(): string {
+  const values = [
+    ...KEYED_NAMES.map((c) => `SELECT DISTINCT ${c} AS value FROM sessions`),
+    `SELECT DISTINCT client_ip AS value FROM sessions WHERE NOT regexp_matches(client_ip, '${IPV4}')`,
+  ].join(' UNION ');
+  const key = (expression: string): string => `CAST(enum_code(TRY_CAST(${expression} AS wsdiag_name)) AS INTEGER) + 1`;
+  const octet = (n: number): string => `CAST(string_split(s.client_ip, '.')[${n}] AS BIGINT)`;
+  return `
+CREATE TYPE wsdiag_name AS ENUM (SELECT value FROM (${values}) WHERE value IS NOT NULL ORDER BY value);
+CREATE TABLE names AS SELECT CAST(row_number() OVER () AS INTEGER) AS id, value FROM (SELECT unnest(enum_range(NULL::wsdiag_name)) AS value);
+CREATE MACRO sessions_in(since_ts, until_ts, backend_name) AS TABLE
+SELECT s.*, ${KEYED_NAMES.map((c) => `${key(`s.${c}`)} AS ${KEY_OF[c]}`).join(', ')},
+  CASE WHEN regexp_matches(s.client_ip, '${IPV4}')
+    THEN xor((${octet(1)} << 24) | (${octet(2)} << 16) | (${octet(3)} << 8) | ${octet(4)}, 2147483648)
+    ELSE -(${key('s.client_ip')}) END AS client_key
+FROM sessions s
+WHERE (since_ts IS NULL OR s.ts >= CAST(since_ts AS TIMESTAMP)) AND (until_ts IS NULL OR s.ts < CAST(until_ts AS TIMESTAMP))
+  AND (backend_name IS NULL OR s.backend = backend_name);`;
+}
+
 export async function openParquetDatabase(dir: string): Promise<Database> {
   const manifest = readManifest(dir);
   if (!manifest) throw new NotAnExportError(`${dir} is not a wsdiag Parquet export (no such directory, or an empty one): write one with ingest --parquet or export`);
   const db = await openDatabase(null, { bare: true, label: dir, allowedDirectory: dir });
   try {
     for (const table of PARQUET_TABLES) await db.run(`CREATE VIEW ${table} AS ${viewSql(dir, table)}`);
+    await db.run(keyedSessionsSql());
   } catch (error) {
     db.close();
     throw error;
