@@ -14,10 +14,9 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import split2 from 'split2';
 import { DEFAULT_LINES, ensureLog } from './generate-log.js';
-import { CLI, ROOT, accountingCheck, measure, removeDb, runOnce, type Measurement } from './run-command.js';
+import { CLI, HALOG, ROOT, accountingCheck, measure, removeDb, runOnce, type Measurement } from './run-command.js';
 
 const DATA = join(ROOT, 'bench', 'data');
-const HALOG = ['/usr/sbin/halog', '/usr/bin/halog', '/usr/local/bin/halog'].find((p) => existsSync(p)) ?? 'halog';
 export const CUSTOM_FORMAT =
   '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %{+Q}r upg=%[var(txn.upg)] conn=%[var(txn.conn)]';
 

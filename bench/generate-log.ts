@@ -11,8 +11,12 @@
  * A seeded PRNG makes the output byte-identical for the same (lines, seed). Streams to disk in constant
  * memory: lines are built in ~1 MiB chunks and written with backpressure.
  *
- * CLI: node --import tsx bench/generate-log.ts [--lines N] [--seed S] [--out FILE]
- * (without --out and --seed: bench/data/haproxy-N.log, the file `npm run bench` uses, reused when present)
+ * With `days`, the accept dates step 0 to 2 × (days ÷ lines) apart instead of 0–3 ms, so the lines spread evenly
+ * over that many days (an archive: `npm run bench:analyze` prunes a window of one hour out of 30 days).
+ *
+ * CLI: node --import tsx bench/generate-log.ts [--lines N] [--seed S] [--days D] [--out FILE]
+ * (without --out and --seed: bench/data/haproxy-N.log, or haproxy-N-Dd.log with --days, the file the benchmarks
+ * use, reused when present)
  */
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -28,6 +32,8 @@ export const GENERATOR_VERSION = 1;
 export interface GenerateOptions {
   readonly lines: number;
   readonly seed?: number;
+  /** Spread the accept dates evenly over this many days (default: 0–3 ms apart, ~25 minutes for 1 M lines). */
+  readonly days?: number;
   /** Called every ~1 MiB chunk with the number of lines written so far. */
   readonly onProgress?: (lines: number) => void;
 }
@@ -36,6 +42,8 @@ export interface GenerateSummary {
   readonly version: number;
   readonly lines: number;
   readonly seed: number;
+  /** GenerateOptions.days; absent (older summaries) or null when the lines are 0–3 ms apart. */
+  readonly days?: number | null;
   readonly bytes: number;
   /** Lines per HTTP status code (as written, e.g. "101", "-1"). */
   readonly statuses: Record<string, number>;
@@ -119,7 +127,10 @@ export async function generateLog(path: string, options: GenerateOptions): Promi
   const terminations: Record<string, number> = {};
   let ipv6 = 0;
 
-  // Accept dates move forward 0-3 ms per line from 22/Nov/2026:04:05:06.123 (UTC wall clock).
+  // Accept dates move forward 0-3 ms per line from 22/Nov/2026:04:05:06.123 (UTC wall clock), or 0 to twice the
+  // mean step that spreads the lines over `days`.
+  const days = options.days ?? null;
+  const maxStep = days === null ? 3 : Math.max(1, Math.round((2 * days * 86_400_000) / lines));
   let acceptMs = Date.UTC(2026, 10, 22, 4, 5, 6, 123);
   const first = acceptMs;
   let cachedSecond = -1;
@@ -135,7 +146,7 @@ export async function generateLog(path: string, options: GenerateOptions): Promi
   const CHUNK_CHARS = 1 << 20;
 
   for (let n = 0; n < lines; n++) {
-    acceptMs += int(0, 3);
+    acceptMs += int(0, maxStep);
     const second = Math.floor(acceptMs / 1000);
     if (second !== cachedSecond) {
       cachedSecond = second;
@@ -251,20 +262,22 @@ export async function generateLog(path: string, options: GenerateOptions): Promi
   await Promise.race([once(out, 'finish'), failed]);
   await new Promise<void>((resolve, reject) => out.close((e) => (e ? reject(e) : resolve())));
   return {
-    version: GENERATOR_VERSION, lines, seed, bytes, statuses, terminations, ipv6,
+    version: GENERATOR_VERSION, lines, seed, days, bytes, statuses, terminations, ipv6,
     firstAccept: new Date(first).toISOString(), lastAccept: new Date(acceptMs).toISOString(),
   };
 }
 
-/** The cached log for `lines`, generated when missing or stale. */
-export async function ensureLog(dir: string, lines: number): Promise<{ path: string; summary: GenerateSummary; reused: boolean }> {
+/** The cached log for `lines` (spread over `days` when given), generated when missing or stale. */
+export async function ensureLog(dir: string, lines: number, days: number | null = null): Promise<{ path: string; summary: GenerateSummary; reused: boolean }> {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `haproxy-${lines}.log`);
-  const metaPath = join(dir, `haproxy-${lines}.json`);
+  const name = `haproxy-${lines}${days === null ? '' : `-${days}d`}`;
+  const path = join(dir, `${name}.log`);
+  const metaPath = join(dir, `${name}.json`);
   if (existsSync(path) && existsSync(metaPath)) {
     try {
       const summary = JSON.parse(readFileSync(metaPath, 'utf8')) as GenerateSummary;
-      if (summary.version === GENERATOR_VERSION && summary.lines === lines && summary.seed === DEFAULT_SEED && statSync(path).size === summary.bytes) {
+      if (summary.version === GENERATOR_VERSION && summary.lines === lines && summary.seed === DEFAULT_SEED && (summary.days ?? null) === days &&
+        statSync(path).size === summary.bytes) {
         return { path, summary, reused: true };
       }
     } catch {
@@ -278,6 +291,7 @@ export async function ensureLog(dir: string, lines: number): Promise<{ path: str
   const summary = await generateLog(path, {
     lines,
     seed: DEFAULT_SEED,
+    ...(days === null ? {} : { days }),
     onProgress: (n) => {
       if (process.stderr.isTTY && performance.now() - lastReport > 500) {
         lastReport = performance.now();
@@ -293,22 +307,24 @@ export async function ensureLog(dir: string, lines: number): Promise<{ path: str
 
 async function cli(): Promise<void> {
   const { values } = parseArgs({
-    options: { lines: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } },
+    options: { lines: { type: 'string' }, seed: { type: 'string' }, days: { type: 'string' }, out: { type: 'string' } },
     allowPositionals: false,
   });
   const lines = Number((values.lines ?? String(DEFAULT_LINES)).replace(/[_,]/g, ''));
   const seed = Number(values.seed ?? DEFAULT_SEED);
   if (!Number.isInteger(lines) || lines < 1) throw new Error('--lines takes a positive whole number');
   if (!Number.isInteger(seed)) throw new Error('--seed takes a whole number');
+  const days = values.days === undefined ? null : Number(values.days);
+  if (days !== null && !(days > 0)) throw new Error('--days takes a positive number');
   const t0 = performance.now();
   let out: string;
   let summary: GenerateSummary;
   if (values.out === undefined && seed === DEFAULT_SEED) {
     // The benchmark's own cache: bench/data/haproxy-N.log plus its summary, reused by `npm run bench`.
-    ({ path: out, summary } = await ensureLog(fileURLToPath(new URL('data', import.meta.url)), lines));
+    ({ path: out, summary } = await ensureLog(fileURLToPath(new URL('data', import.meta.url)), lines, days));
   } else {
-    out = values.out ?? `haproxy-${lines}-seed${seed}.log`;
-    summary = await generateLog(out, { lines, seed });
+    out = values.out ?? `haproxy-${lines}${days === null ? '' : `-${days}d`}-seed${seed}.log`;
+    summary = await generateLog(out, { lines, seed, ...(days === null ? {} : { days }) });
   }
   const s = (performance.now() - t0) / 1000;
   process.stderr.write(`${out}: ${summary.lines} lines, ${(summary.bytes / 1e6).toFixed(1)} MB (${Math.round(summary.bytes / summary.lines)} B/line) in ${s.toFixed(1)} s\n`);

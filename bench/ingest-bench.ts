@@ -14,39 +14,15 @@
  * /usr/bin/time (`apt-get install -y time`), or else from polling /proc/PID/status (VmHWM).
  * Results: a markdown table on stdout, also written to bench/data/results-N.md and .json.
  */
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LINES, ensureLog } from './generate-log.js';
-import { CLI, ROOT, TIME_NOTE, accountingCheck, childCpuSeconds, haveTime, measure, removeDb, runOnce, wsdiagQuery, type Measurement, type Spec } from './run-command.js';
+import { CLI, HALOG, ROOT, TIME_NOTE, accountingCheck, checkBuild, contentionMeter, haveTime, removeDb, runOnce, tryMeasure, wsdiagQuery, type Measurement, type Spec } from './run-command.js';
 
 const DATA = join(ROOT, 'bench', 'data');
-const HALOG = ['/usr/sbin/halog', '/usr/bin/halog', '/usr/local/bin/halog'].find((p) => existsSync(p)) ?? 'halog';
 const rel = (p: string): string => relative(ROOT, p) || '.';
-
-/** Busy CPU seconds of the whole machine so far, from /proc/stat (null when unavailable). */
-function machineBusySeconds(): number | null {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    // user nice system idle iowait irq softirq steal …: all but idle and iowait.
-    const busy = fields.slice(0, 8).reduce((sum, v, i) => (i === 3 || i === 4 ? sum : sum + v), 0);
-    return busy / 100; // USER_HZ
-  } catch {
-    return null;
-  }
-}
-
-/** Newest modification time under `dir` (ms). */
-function newest(dir: string): number {
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    max = Math.max(max, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return max;
-}
-
 
 function sameCounts(expected: Record<string, number>, rows: Record<string, unknown>[]): string | null {
   const got: Record<string, number> = {};
@@ -68,17 +44,9 @@ interface Row {
 }
 
 /** Measures a comparison or a stage; a failure becomes a row that says so instead of ending the benchmark. */
-async function tryMeasure(label: string, spec: Spec, runs: number): Promise<Row> {
-  process.stderr.write(`running ${spec.display}${runs > 1 ? ` ×${runs}` : ''}… `);
-  try {
-    const m = await measure(spec, runs);
-    process.stderr.write(`${fmt(m.wall)} s\n`);
-    return { label, command: spec.display, m };
-  } catch (error) {
-    const message = (error as Error).message.split('\n')[0]!;
-    process.stderr.write(`FAILED: ${message}\n`);
-    return { label, command: spec.display, m: null, error: message };
-  }
+async function tryRow(label: string, spec: Spec, runs: number): Promise<Row> {
+  const m = await tryMeasure(spec, runs);
+  return 'error' in m ? { label, command: spec.display, m: null, error: m.error } : { label, command: spec.display, m };
 }
 
 /** Seconds the process itself reports for its pipeline (no startup, no database open/close), or null. */
@@ -121,14 +89,10 @@ async function main(): Promise<void> {
   const runs = Number(values.runs);
   if (!Number.isInteger(lines) || lines < 1) throw new Error('--lines takes a positive whole number');
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive whole number');
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-  const srcNewest = newest(join(ROOT, 'src'));
-  if (srcNewest > statSync(CLI).mtimeMs) process.stderr.write('warning: src/ changed after the last build; dist/ may be stale (npm run build)\n');
+  checkBuild();
   if (!haveTime) process.stderr.write(TIME_NOTE);
 
-  const busyStart = machineBusySeconds();
-  const wallStart = performance.now();
-  const ownStart = process.cpuUsage();
+  const contention = contentionMeter();
   const { path: log, summary, reused } = await ensureLog(DATA, lines);
   const logRel = rel(log);
   const bytes = statSync(log).size;
@@ -159,7 +123,7 @@ async function main(): Promise<void> {
 
   const results = new Map<string, Row>();
   for (const { key, label, spec } of specs) {
-    const row = await tryMeasure(label, spec, runs);
+    const row = await tryRow(label, spec, runs);
     if (key === 'wsdiag' && !row.m) throw new Error(`wsdiag ingest failed: ${row.error}`);
     results.set(key, row);
   }
@@ -188,7 +152,7 @@ async function main(): Promise<void> {
 
   const stageRows: Row[] = [];
   for (const { key, label, spec } of stageSpecs) {
-    const row = await tryMeasure(label, spec, runs);
+    const row = await tryRow(label, spec, runs);
     stageRows.push(row);
     if (key === 'parse' && row.m) {
       const counted = JSON.parse(row.m.stdout.trim()) as { sessions: number };
@@ -207,15 +171,8 @@ async function main(): Promise<void> {
     () => '?',
   );
   // Contention: CPU the machine spent on anything but this benchmark and the commands it ran.
-  const busyEnd = machineBusySeconds();
-  const own = process.cpuUsage(ownStart);
-  const elapsed = (performance.now() - wallStart) / 1000;
-  const other = busyStart === null || busyEnd === null ? null : Math.max(0, busyEnd - busyStart - childCpuSeconds() - (own.user + own.system) / 1e6);
-  const contention = other === null
-    ? 'other load unknown'
-    : `other processes used ${fmt(other, 0)} CPU-s during the ${fmt(elapsed, 0)} s run (${fmt((other / (elapsed * cpus().length)) * 100, 0)}% of the machine)` +
-      (other / elapsed > 0.25 ? ': timings are pessimistic, rerun on a quiet machine or with --runs 3' : '');
-  if (other !== null && other / elapsed > 0.25) process.stderr.write(`note: ${contention}\n`);
+  const { otherCpuSeconds: other, elapsed, noisy, text: load } = contention();
+  if (noisy) process.stderr.write(`note: ${load}\n`);
   const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB RAM`;
 
   const md = [
@@ -223,7 +180,7 @@ async function main(): Promise<void> {
     '',
     `\`npm run build && npm run bench -- --lines ${lines}${runs > 1 ? ` --runs ${runs}` : ''}\` — ${machine}; Node ${process.version}, DuckDB ${duckdbVersion}, ` +
       `halog from HAProxy ${haproxyVersion}; warm page cache${runs > 1 ? `, best of ${runs} runs` : ', one run each'}; ` +
-      `${contention}.`,
+      `${load}.`,
     '',
     table([...results.values()], lines, bytes, halog, '`halog -srv`'),
     '',
