@@ -5,7 +5,7 @@ import { exportedLine } from './ingest.js';
 import { checkGivenFiles } from './input-checks.js';
 import { jsonOutput } from './json-output.js';
 import { parquetArgs } from './parquet-args.js';
-import { packageVersion } from './program.js';
+import { packageVersion } from './package-version.js';
 
 export const run: RunCommand = async ({ positionals, values }, io) => {
   if (positionals.length) throw new UsageError(`export takes no FILE (got '${positionals[0]}'): it writes what --db holds to --parquet DIR`);

@@ -5,7 +5,7 @@ import { jsonOutput } from './json-output.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
 import { checkGivenFiles } from './input-checks.js';
 import { parquetArgs } from './parquet-args.js';
-import { packageVersion } from './program.js';
+import { packageVersion } from './package-version.js';
 
 export const run: RunCommand = async ({ positionals, values }, io) => {
   if (positionals.length === 0) throw new UsageError('ingest needs at least one FILE (or - for stdin)');

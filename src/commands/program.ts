@@ -4,18 +4,13 @@
  * command's usage line and where to read more; exit codes are src/commands/command.ts's. Pure of process.*:
  * src/cli.ts hands it argv and the streams.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { COMPLETION_SHELLS, completionScript } from './completion.js';
 import { ExitCode, InputError, UsageError, type CommandIO, type CommandSpec, type OptionValues } from './command.js';
 import { COMMANDS } from './index.js';
+import { packageVersion } from './package-version.js';
 import { StoreError } from '../store/store-failure.js';
 
-/** The version in package.json (src/commands and dist/commands are both two levels below it). */
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 const SUMMARY = 'Why WebSocket connections through HAProxy fail: reads HAProxy logs into DuckDB and diagnoses them.';
 

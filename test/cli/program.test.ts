@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { completionScript } from '../../src/commands/completion.js';
 import { COMMANDS, LIVE_MAX_SESSIONS_DEFAULT } from '../../src/commands/index.js';
-import { packageVersion } from '../../src/commands/program.js';
+import { packageVersion } from '../../src/commands/package-version.js';
 import { DEFAULT_MAX_SESSIONS } from '../../src/pipeline/live-policy.js';
 import { hasProgram } from '../helpers/tools.js';
 import { runInProcess as wsdiag } from '../helpers/capture-io.js';
