@@ -10,5 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two test files at a time on this project's 2-core machines (vitest's default leaves one core idle): most tests
+    // wait on child processes (HAProxy, the CLI, chdb, tmux), not on CPU.
+    maxWorkers: 2,
   },
 });
