@@ -138,7 +138,8 @@ async function main(): Promise<void> {
       text: `\`${r.command}\`: ${info ? info[0] : r.m ? 'no summary on stderr' : `failed (${r.error})`}`,
     });
   }
-  const ingestOut = results.get('wsdiag')!.m!.stdout.trim().split('\n').pop() ?? '';
+  // The database's path as the tables show it (relative to the repository): a results file names no machine's paths.
+  const ingestOut = (results.get('wsdiag')!.m!.stdout.trim().split('\n').pop() ?? '').replace(`${ROOT}/`, '');
   const count = Number((await wsdiagQuery('select count(*) as n from sessions', db))[0]?.['n']);
   checks.push({ ok: count === lines, text: `sessions in ${dbRel}: ${count.toLocaleString('en-US')} (expected ${lines.toLocaleString('en-US')})` });
   checks.push(await accountingCheck(db, lines));
