@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     });
   }
   // The database's path as the tables show it (relative to the repository): a results file names no machine's paths.
-  const ingestOut = (results.get('wsdiag')!.m!.stdout.trim().split('\n').pop() ?? '').replace(`${ROOT}/`, '');
+  const ingestOut = (results.get('wsdiag')!.m!.stdout.trim().split('\n').pop() ?? '').replace(join(ROOT, '/'), '');
   const count = Number((await wsdiagQuery('select count(*) as n from sessions', db))[0]?.['n']);
   checks.push({ ok: count === lines, text: `sessions in ${dbRel}: ${count.toLocaleString('en-US')} (expected ${lines.toLocaleString('en-US')})` });
   checks.push(await accountingCheck(db, lines));
