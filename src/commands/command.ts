@@ -20,6 +20,9 @@ export interface CommandIO {
   readonly onInterrupt?: (handler: () => void) => () => void;
 }
 
+/** io.write, or io.out where the edge gives no backpressure (tests): what a command streaming rows writes with. */
+export const streamWriter = (io: CommandIO): ((text: string) => Promise<void>) => io.write ?? (async (text: string) => io.out(text));
+
 /** 0 ok, 1 usage, 2 an input could not be read, 3 a threshold was crossed, 4 the database could not be opened or written. */
 export const ExitCode = { ok: 0, usage: 1, input: 2, threshold: 3, store: 4 } as const;
 

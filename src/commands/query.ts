@@ -3,7 +3,7 @@ import { formatRows, STREAMING_ROWS, type RowFormat } from '../report/rows.js';
 import type { QueryResult } from '../store/database.js';
 import type { QueryEngine } from '../engine/query-engine.js';
 import { StoreError } from '../store/store-failure.js';
-import { ExitCode, UsageError, type CommandIO, type RunCommand } from './command.js';
+import { ExitCode, streamWriter, UsageError, type CommandIO, type RunCommand } from './command.js';
 import { openExternal } from './open-external.js';
 import { checkGivenFiles, splitQueryArguments } from './input-checks.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems } from './open-inputs.js';
@@ -59,7 +59,7 @@ async function runTyped(db: QueryEngine, sql: string, format: RowFormat, io: Com
   const streaming = STREAMING_ROWS[format];
   if (streaming) {
     // jsonl and csv go out as the engine produces them: a result of any size in constant memory.
-    const write = io.write ?? (async (text: string) => io.out(text));
+    const write = streamWriter(io);
     let batches: AsyncGenerator<QueryResult>;
     let first: IteratorResult<QueryResult>;
     try {

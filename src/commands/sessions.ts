@@ -1,7 +1,7 @@
 import { prepareDiagnoses, runQuery, streamQuery } from '../diagnose/run-query.js';
 import { formatRows, STREAMING_ROWS, type RowFormat } from '../report/rows.js';
 import { limitToIngest } from '../store/ingest-scope.js';
-import { ExitCode, UsageError, type RunCommand } from './command.js';
+import { ExitCode, streamWriter, UsageError, type RunCommand } from './command.js';
 import { openExternal } from './open-external.js';
 import { ingestInto, inputArgs, openStore, reportInputProblems, type Store } from './open-inputs.js';
 import { checkGivenFiles } from './input-checks.js';
@@ -33,7 +33,7 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
     const streaming = STREAMING_ROWS[format];
     if (streaming) {
       // jsonl and csv go out as DuckDB produces them: an archive of any size in constant memory.
-      const write = io.write ?? (async (text: string) => io.out(text));
+      const write = streamWriter(io);
       await write(streaming.head(columns, output));
       for await (const rows of streamQuery(store.db, 'session-list', scope)) await write(streaming.rows({ columns, rows }, output));
     } else {
