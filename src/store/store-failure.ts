@@ -30,12 +30,12 @@ export function storeFailure(error: unknown, path: string): StoreError | null {
   if (error instanceof StoreError) return error;
   const text = firstLine(error);
   const kept = 'What was committed before is kept: run the same command again to resume.';
-  if (/No space left on device|ENOSPC|disk is full/i.test(text)) {
-    return new StoreError(`cannot write ${path}: the disk is full. ${kept.replace('run the same', 'free some space and run the same')}`, 'disk-full');
-  }
-  // DuckDB caps its temporary files at the disk's free space: with the disk nearly full, it cannot move a block out of memory.
-  if (/failed to offload data block/i.test(text)) {
-    return new StoreError(`cannot write ${path}: the disk is full (no room left for DuckDB's temporary files). ${kept.replace('run the same', 'free some space and run the same')}`, 'disk-full');
+  // DuckDB caps its temporary files at the disk's free space: with the disk nearly full, it cannot move a block out
+  // of memory ("failed to offload data block").
+  const offload = /failed to offload data block/i.test(text);
+  if (offload || /No space left on device|ENOSPC|disk is full/i.test(text)) {
+    const what = offload ? " (no room left for DuckDB's temporary files)" : '';
+    return new StoreError(`cannot write ${path}: the disk is full${what}. ${kept.replace('run the same', 'free some space and run the same')}`, 'disk-full');
   }
   const lock = /Could not set lock on file .*Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(text);
   if (lock) return new StoreError(`${path} is in use by another process (${lock[1]}, PID ${lock[2]}): stop it, or give another --db`, 'locked');
