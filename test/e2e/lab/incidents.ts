@@ -45,14 +45,18 @@ backend be_queue
 `,
     drive: async (lab: LabContext) => {
       const c = lab.client;
-      // Holds the server's only slot for 2.4 s.
-      const holder = c({ scenario: 'queue.holder', backend: 'be_queue', path: '/feed', messages: ['x'], holdMs: 2400, expected: exp(101, '----', 'ok') });
+      // Holds the server's only slot until released, once the three have given up and the fourth is sent (an event, not a
+      // time: on a loaded machine a fixed hold outlived the fourth's `timeout queue`).
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const holder = c({ scenario: 'queue.holder', backend: 'be_queue', path: '/feed', messages: ['x'], holdUntil: released, maxMs: 15_000, expected: exp(101, '----', 'ok') });
       await lab.sleep(200);
       const gaveUp = Array.from({ length: 3 }, () =>
         c({ scenario: 'queue.timeout', backend: 'be_queue', path: '/feed', maxMs: 4000, expected: exp(503, 'sQ--', 'timeout.queue') }));
       await Promise.all(gaveUp);
-      // Queued ~0.6 s at most (the holder leaves at ~2.6 s): served, after a wait.
+      // Queued behind the holder, then served when it leaves.
       const served = c({ scenario: 'queue.served', backend: 'be_queue', path: '/feed', messages: ['y'], maxMs: 4000, expected: exp(101, '----', 'ok') });
+      release();
       await Promise.all([holder, served]);
     },
     maxMs: 15_000,

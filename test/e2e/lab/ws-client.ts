@@ -61,6 +61,8 @@ export interface ClientOptions {
   messages?: string[];
   /** How long to keep the tunnel idle after messages before ending (ms). */
   holdMs?: number;
+  /** Keep the tunnel idle until this settles (or the peer ends it), instead of for a time: an event, not the clock. */
+  holdUntil?: Promise<void>;
   end?: EndMode;
   /** Reset the connection this many ms after connect, whatever the state (client abort). */
   abortAfterMs?: number;
@@ -344,6 +346,15 @@ export async function runClient(o: ClientOptions): Promise<Truth> {
   if (o.holdMs && !finished) {
     ev(`hold ${o.holdMs}ms`);
     await waitFor(() => peerEnded, o.holdMs);
+  }
+  if (o.holdUntil && !finished) {
+    ev('hold until released');
+    let released = false;
+    void o.holdUntil.then(() => {
+      released = true;
+      wake();
+    });
+    await waitFor(() => peerEnded || released, o.maxMs ?? 15_000);
   }
 
   if (!finished && !peerEnded) {
