@@ -3,42 +3,44 @@
  * config_servers, config_routes. Empty when no configuration was given.
  */
 import type { HaproxyConfig } from '../config/read-config.js';
-import type { Database } from './database.js';
+import type { Database, SqlValue } from './database.js';
 import { CONFIG_SCHEMA_SQL } from './schema.js';
 
-
 export async function storeConfig(db: Database, config: HaproxyConfig): Promise<void> {
-  await db.run(CONFIG_SCHEMA_SQL);
-  for (const table of ['config_proxies', 'config_timeouts', 'config_servers', 'config_routes']) await db.run(`DELETE FROM ${table}`);
+  const rows: Record<ConfigTable, SqlValue[][]> = { config_proxies: [], config_timeouts: [], config_servers: [], config_routes: [] };
   for (const p of config.proxies) {
     const opt = (name: string): boolean | null => p.options[name]?.enabled ?? null;
-    await db.run(
-      `INSERT INTO config_proxies VALUES ($name, $kind, $mode, $file, $line, $inherits, $lfk, $lf, $balance, $hash, $cname, $cmode, $cflags, $stick,
-        $redispatch, $hsc, $hc, $ff, $cm, $cu, $ch, $ce)`,
-      {
-        name: p.name, kind: p.kind, mode: p.mode, file: p.where.file, line: p.where.line, inherits: p.inherits,
-        lfk: p.logFormat?.kind ?? null, lf: p.logFormat?.logFormat ?? null, balance: p.balance?.algorithm ?? null, hash: p.hashType,
-        cname: p.cookie?.name ?? null, cmode: p.cookie?.mode ?? null, cflags: p.cookie?.flags.join(' ') ?? null,
-        stick: p.stickOn.map((s) => s.text).join('; ') || null,
-        redispatch: opt('redispatch'), hsc: opt('http-server-close'), hc: opt('httpclose'), ff: opt('forwardfor'),
-        cm: p.httpCheck?.method ?? null, cu: p.httpCheck?.uri ?? null, ch: p.httpCheck?.headers.join('; ') ?? null, ce: p.httpCheck?.expect ?? null,
-      },
-    );
-    for (const [name, t] of Object.entries(p.timeouts)) {
-      await db.run('INSERT INTO config_timeouts VALUES ($proxy, $name, $ms, $text, $file, $line, $from)', {
-        proxy: p.name, name, ms: t.ms, text: t.text, file: t.where.file, line: t.where.line, from: t.from,
-      });
-    }
-    for (const s of p.servers) {
-      await db.run('INSERT INTO config_servers VALUES ($b, $n, $a, $c, $bk, $ck, $mc, $f, $l)', {
-        b: p.name, n: s.name, a: s.address, c: s.check, bk: s.backup, ck: s.cookie, mc: s.maxconn, f: s.where.file, l: s.where.line,
-      });
-    }
-    for (const r of p.useBackends) {
-      await db.run('INSERT INTO config_routes VALUES ($fe, $be, $cond, false, $f, $l)', { fe: p.name, be: r.backend, cond: r.condition, f: r.where.file, l: r.where.line });
-    }
-    if (p.defaultBackend) {
-      await db.run('INSERT INTO config_routes VALUES ($fe, $be, NULL, true, $f, $l)', { fe: p.name, be: p.defaultBackend, f: p.where.file, l: p.where.line });
-    }
+    rows.config_proxies.push([
+      p.name, p.kind, p.mode, p.where.file, p.where.line, p.inherits,
+      p.logFormat?.kind ?? null, p.logFormat?.logFormat ?? null, p.balance?.algorithm ?? null, p.hashType,
+      p.cookie?.name ?? null, p.cookie?.mode ?? null, p.cookie?.flags.join(' ') ?? null, p.stickOn.map((s) => s.text).join('; ') || null,
+      opt('redispatch'), opt('http-server-close'), opt('httpclose'), opt('forwardfor'),
+      p.httpCheck?.method ?? null, p.httpCheck?.uri ?? null, p.httpCheck?.headers.join('; ') ?? null, p.httpCheck?.expect ?? null,
+    ]);
+    for (const [name, t] of Object.entries(p.timeouts)) rows.config_timeouts.push([p.name, name, t.ms, t.text, t.where.file, t.where.line, t.from]);
+    for (const s of p.servers) rows.config_servers.push([p.name, s.name, s.address, s.check, s.backup, s.cookie, s.maxconn, s.where.file, s.where.line]);
+    for (const r of p.useBackends) rows.config_routes.push([p.name, r.backend, r.condition, false, r.where.file, r.where.line]);
+    if (p.defaultBackend) rows.config_routes.push([p.name, p.defaultBackend, null, true, p.where.file, p.where.line]);
   }
+  await db.run(CONFIG_SCHEMA_SQL);
+  for (const [table, values] of Object.entries(rows) as [ConfigTable, SqlValue[][]][]) {
+    await db.run(`DELETE FROM ${table}`);
+    // One statement per table, every value bound: a statement per row cost an analysis ~200 ms on a small configuration.
+    for (let at = 0; at < values.length; at += ROWS_PER_INSERT) await insertRows(db, table, values.slice(at, at + ROWS_PER_INSERT));
+  }
+}
+
+type ConfigTable = 'config_proxies' | 'config_timeouts' | 'config_servers' | 'config_routes';
+
+/** Rows per INSERT: a large configuration (thousands of servers) in statements of bounded size. */
+const ROWS_PER_INSERT = 500;
+
+async function insertRows(db: Database, table: ConfigTable, values: SqlValue[][]): Promise<void> {
+  if (!values.length) return;
+  const params: Record<string, SqlValue> = {};
+  const tuples = values.map((row, r) => `(${row.map((value, c) => {
+    params[`v${r}_${c}`] = value;
+    return `$v${r}_${c}`;
+  }).join(', ')})`);
+  await db.run(`INSERT INTO ${table} VALUES ${tuples.join(', ')}`, params);
 }
