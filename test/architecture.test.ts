@@ -43,6 +43,11 @@ describe('architecture', () => {
     expect(offenders.map((s) => s.path)).toEqual([]);
   });
 
+  it('date-fns is imported a function at a time (its index loads ~430 modules: ~250 ms of every command\'s start)', () => {
+    const offenders = sources.filter((s) => imports(s.text).includes('date-fns'));
+    expect(offenders.map((s) => s.path)).toEqual([]);
+  });
+
   it('only the edge touches process.*: src/cli.ts, and src/allocator-env.ts that runs before it loads DuckDB', () => {
     const offenders = sources.filter((s) => !EDGE.includes(s.path) && /\bprocess\.(argv|exit|stdout|stderr|stdin|env|on)\b/.test(s.text.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '')));
     expect(offenders.map((s) => s.path)).toEqual([]);
