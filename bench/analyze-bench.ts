@@ -249,7 +249,7 @@ async function main(): Promise<void> {
         process.stderr.write(`${outcome}\n`);
         const usage = cgroup.maxUsageBytes();
         cgroupText = [
-          `\`${command}\` in a cgroup v1 memory limit of ${int(cgroupMb)} MiB (\`${cgroup.dir}\`): **${outcome}** in ${fmt(m.wall)} s, ` +
+          `\`${command}\` in a cgroup v1 memory limit of ${int(cgroupMb)} MiB (a cgroup made for it inside the benchmark's own): **${outcome}** in ${fmt(m.wall)} s, ` +
             `peak RSS ${mb(m)} MB; the cgroup was charged at most ${fmt(usage / MIB, 0)} MiB (what the command's own pages took: the code of ` +
             `node and DuckDB, already cached by earlier runs, is charged to the cgroup that first read it, so this can be below the RSS)` +
             `${m.code === 0 ? `; it counted ${typeof seen === 'number' ? int(seen) : seen} sessions` : ''}.`,
