@@ -53,7 +53,7 @@ export function toTimeline(rows: readonly Row[]): ScreenData['failureTimeline'] 
   return { bucketMs, causes };
 }
 
-function toTunnelServer(r: Row): TunnelServer {
+export function toTunnelServer(r: Row): TunnelServer {
   const histogram: Record<string, number> = {};
   const h = r['histogram'];
   if (h && typeof h === 'object' && !Array.isArray(h)) for (const [k, v] of Object.entries(h)) histogram[k] = Number(v);
@@ -128,11 +128,15 @@ export function createScreenSource(db: Database, options: ScreenSourceOptions): 
       const from = since();
       const scope = { since: from, until: null, backend };
       const { analysis, timeline, tunnels, rejects, rateRow, servers, timeouts } = await exclusive(async () => {
-        const [analysis, timeline] = await analyzeWith(db, scope, options.config, () => runQuery(db, 'failure-timeline', scope, { buckets: TIMELINE_BUCKETS }));
+        // The queries that read session_causes run inside the analysis's materialized scope (tunnel-servers over
+        // 10 M sessions: 1.75 s over the raw view, 0.58 s there); the others read the sessions or rejects themselves.
+        const [analysis, [timeline, servers]] = await analyzeWith(db, scope, options.config, async () => [
+          await runQuery(db, 'failure-timeline', scope, { buckets: TIMELINE_BUCKETS }),
+          await runQuery(db, 'tunnel-servers', scope),
+        ] as const);
         const tunnels = await runQuery(db, 'open-tunnels', scope);
         const rejects = await runQuery(db, 'recent-rejects', scope, { limit: REJECTS_LIMIT });
         const rateRow = await runQuery(db, 'session-rates', scope, { recent: options.windowMs !== null, rate_ms: RATE_MS });
-        const servers = await runQuery(db, 'tunnel-servers', scope);
         const timeouts = await runQuery(db, 'configured-timeouts', scope);
         return { analysis, timeline, tunnels, rejects, rateRow, servers, timeouts };
       });

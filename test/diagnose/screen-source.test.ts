@@ -6,7 +6,8 @@ import { ingestInputs } from '../../src/pipeline/batch-policy.js';
 import { storeConfig } from '../../src/store/config-tables.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import type { DrillLine, DrillQuery, DrillTarget, ScreenData } from '../../src/diagnose/screen-data.js';
-import { createScreenSource, type ClosableScreenSource } from '../../src/diagnose/screen-source.js';
+import { prepareDiagnoses, runQuery } from '../../src/diagnose/run-query.js';
+import { createScreenSource, toTimeline, toTunnelServer, type ClosableScreenSource } from '../../src/diagnose/screen-source.js';
 import { drillTarget, findingLink, SCREENS } from '../../src/ui/screens.js';
 
 const path = (p: string): string => new URL(`../../${p}`, import.meta.url).pathname;
@@ -82,6 +83,15 @@ describe('createScreenSource', () => {
     }
     // The configured timeouts that end idle tunnels, to mark on the histogram.
     expect(data.timeouts.some((t) => t.name === 'tunnel')).toBe(true);
+  });
+
+  it('reads the tunnel servers and the sparklines inside the analysis\'s materialized scope, with the raw view\'s answers', async () => {
+    await prepareDiagnoses(db);
+    const scope = { since: null, until: null, backend: null };
+    const servers = await runQuery(db, 'tunnel-servers', scope);
+    expect(servers.length).toBeGreaterThan(1);
+    expect(data.tunnelServers).toEqual(servers.map(toTunnelServer));
+    expect(data.failureTimeline).toEqual(toTimeline(await runQuery(db, 'failure-timeline', scope, { buckets: 40 })));
   });
 
   it.each(['errors', 'sticky', 'tunnels', 'events'] as const)('Enter on the first row of %s counts and pages its lines', async (screen) => {
