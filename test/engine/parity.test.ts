@@ -14,8 +14,7 @@
  *
  * chdb is an optional dependency (~540 MB): required in CI (CI=true), skipped with a note elsewhere.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +26,7 @@ import type { QueryEngine } from '../../src/engine/query-engine.js';
 import { openDatabase, type Row, type SqlValue } from '../../src/store/database.js';
 import { openParquetDatabase } from '../../src/store/parquet-database.js';
 import { loadChdb, serveClickHouseHttp, type ChdbSession, type ClickHouseHttp } from '../helpers/clickhouse-http.js';
+import { distinctInputs, type NamedInput } from '../helpers/distinct-inputs.js';
 import { ROOT, wsdiagInProcess } from '../helpers/run-cli.js';
 import { writeEveryCauseLog } from './every-cause-log.js';
 
@@ -58,19 +58,12 @@ const EVERYTHING = new Set(['samples/ws-httplog.log', 'samples/ws-tcplog.log']);
 
 /** Each distinct log of the samples and of the golden cases, once. */
 function inputs(): Input[] {
-  const found: Input[] = [];
-  const seen = new Set<string>();
-  const add = (name: string, log: string, config: string | null): void => {
-    const key = createHash('sha256').update(readFileSync(log)).update(config ? readFileSync(config) : '').digest('hex');
-    if (seen.has(key)) return;
-    seen.add(key);
-    found.push({ name, log, config, everything: EVERYTHING.has(name) });
-  };
+  const found: NamedInput[] = [];
   const samples = join(ROOT, 'samples');
   // The envelope-* samples are ws-httplog's sessions in other syslog envelopes: a parsing matter, tested in parse/.
   for (const f of readdirSync(samples).filter((f) => f.endsWith('.log') && !f.startsWith('envelope-')).sort()) {
     const cfg = join(samples, f.replace(/\.log$/, '.cfg'));
-    add(`samples/${f}`, join(samples, f), existsSync(cfg) ? cfg : null);
+    found.push({ label: `samples/${f}`, log: join(samples, f), config: existsSync(cfg) ? cfg : null });
   }
   const golden = join(ROOT, 'test/queries');
   for (const q of readdirSync(golden).sort()) {
@@ -78,10 +71,10 @@ function inputs(): Input[] {
     for (const c of readdirSync(join(golden, q)).sort()) {
       const dir = join(golden, q, c);
       if (!existsSync(join(dir, 'input.log'))) continue;
-      add(`test/queries/${q}/${c}`, join(dir, 'input.log'), existsSync(join(dir, 'haproxy.cfg')) ? join(dir, 'haproxy.cfg') : null);
+      found.push({ label: `test/queries/${q}/${c}`, log: join(dir, 'input.log'), config: existsSync(join(dir, 'haproxy.cfg')) ? join(dir, 'haproxy.cfg') : null });
     }
   }
-  return found;
+  return distinctInputs(found).map(({ labels: [name], log, config }) => ({ name: name!, log, config, everything: EVERYTHING.has(name!) }));
 }
 
 /** Numbers to 1e-9 relative, times at milliseconds; the rest as it is. */

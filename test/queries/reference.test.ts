@@ -6,7 +6,6 @@
  * what the rewrites prune for (mass disconnects across a second's edge, a reconnect wave, source and cookie
  * persistence, a reconnect storm), with and without its configuration and over windows and one backend.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { prepareDiagnoses, QUERY_DEFAULTS, runQueryResult, type Scope } from '..
 import { ingestInputs } from '../../src/pipeline/batch-policy.js';
 import { storeConfig } from '../../src/store/config-tables.js';
 import { openDatabase, type Database, type Row, type SqlValue } from '../../src/store/database.js';
+import { distinctInputs, type NamedInput } from '../helpers/distinct-inputs.js';
 
 const HERE = fileURLToPath(new URL('./', import.meta.url));
 const REFERENCE = join(HERE, 'reference');
@@ -87,26 +87,16 @@ const ALL: Scope = { since: null, until: null, backend: null };
 
 describe('rewritten diagnoses give the answers of their plain formulation', () => {
   const isDir = (p: string): boolean => statSync(p).isDirectory();
-  const candidates = [
+  const candidates: NamedInput[] = [
     ...readdirSync(HERE).filter((q) => q !== 'reference' && isDir(join(HERE, q))).flatMap((q) =>
       readdirSync(join(HERE, q)).filter((c) => isDir(join(HERE, q, c))).map((c) => [`${q}/${c}`, join(HERE, q, c, 'input.log'), join(HERE, q, c, 'haproxy.cfg')] as const)),
     ...readdirSync(SAMPLES).filter((f) => f.endsWith('.log')).map((f) => [`samples/${f}`, join(SAMPLES, f), join(SAMPLES, f.replace(/\.log$/, '.cfg'))] as const),
-  ];
-  // Many golden cases share a log and configuration (the lab's ws-httplog run serves thirteen): each distinct pair
-  // once, named after every case that holds it.
-  const byContent = new Map<string, { labels: string[]; log: string; cfg: string | null }>();
-  for (const [label, log, cfg] of candidates) {
-    const config = existsSync(cfg) ? cfg : null;
-    const key = createHash('sha256').update(readFileSync(log)).update('\0').update(config ? readFileSync(config) : '').digest('hex');
-    const seen = byContent.get(key);
-    if (seen) seen.labels.push(label);
-    else byContent.set(key, { labels: [label], log, cfg: config });
-  }
-  const inputs = [...byContent.values()].map(({ labels, log, cfg }) => [labels.join(', '), log, cfg] as const);
+  ].map(([label, log, cfg]) => ({ label, log, config: existsSync(cfg) ? cfg : null }));
+  const inputs = distinctInputs(candidates).map(({ labels, log, config }) => [labels.join(', '), log, config] as const);
 
   it('reads each distinct input once, and every case and sample is one of them', () => {
     expect(inputs.length).toBeLessThan(candidates.length);
-    expect(inputs.flatMap(([labels]) => labels.split(', ')).sort()).toEqual(candidates.map(([label]) => label).sort());
+    expect(inputs.flatMap(([labels]) => labels.split(', ')).sort()).toEqual(candidates.map(({ label }) => label).sort());
   });
 
   it.each(inputs)('over %s', async (label, log, cfg) => {
