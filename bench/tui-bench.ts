@@ -14,6 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkBuild, CLI, wsdiagQuery } from './run-command.js';
 
 const { values } = parseArgs({ options: { db: { type: 'string', default: 'bench/data/analyze-10000000.duckdb' }, runs: { type: 'string', default: '3' } } });
 const db = values.db!;
@@ -63,7 +64,7 @@ async function once(n: number): Promise<Run> {
   const name = `r${n}`;
   // Ink draws only the last frame when CI is set; a person at a terminal has no CI variable.
   const started = performance.now();
-  tmux('new-session', '-d', '-x', '160', '-y', '48', '-s', name, `env -u CI node dist/cli.js tui --db ${db} --tz UTC; sleep 600`);
+  tmux('new-session', '-d', '-x', '160', '-y', '48', '-s', name, `env -u CI ${process.execPath} ${CLI} tui --db ${db} --tz UTC; sleep 600`);
   const capture = (): string => tmux('capture-pane', '-p', '-t', name);
   try {
     await until(capture, (p) => /Findings \(\d+/.test(p) && !p.includes('loading…'), 'the first screen');
@@ -90,6 +91,7 @@ async function once(n: number): Promise<Run> {
   }
 }
 
+checkBuild();
 const results: Run[] = [];
 try {
   for (let n = 1; n <= runs; n++) {
@@ -101,8 +103,8 @@ try {
 } finally {
   spawnSync('tmux', ['-L', socket, 'kill-server']);
 }
-const sessions = execFileSync(process.execPath, ['dist/cli.js', 'query', 'SELECT count(*) AS n FROM session_rows', '--db', db, '--format', 'jsonl'], { encoding: 'utf8' });
-const count = Number((JSON.parse(sessions.split('\n')[0]!) as { n: number | string }).n);
+const [row] = await wsdiagQuery('SELECT count(*) AS n FROM session_rows', db);
+const count = Number(row?.['n']);
 const best = (xs: number[]): number => Math.min(...xs);
 const worst = (xs: number[]): number => Math.max(...xs);
 const f = (s: number): string => s.toFixed(3);

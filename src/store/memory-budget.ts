@@ -12,7 +12,7 @@ const MIB = 1024 * 1024;
 /**
  * The most DuckDB gets whatever the machine: with Node, DuckDB's code and what DuckDB allocates outside its
  * buffers, an analysis of tens of millions of sessions then stays under 400 MB of resident memory (bench/README.md).
- * At 192 MiB `report` over a 30-day database of 2 M sessions peaked at 390–418 MB; at 160 MiB 366–384 MB, in the
+ * At 192 MiB `report` over a 30-day database of 2 M sessions peaked at 390–430 MB in four runs; at 160 MiB 366–384 MB, in the
  * same time (6.7–7.1 s), and `analyze` of 2 M sessions 345 MB, also in the same time.
  */
 export const ANALYSIS_CAP_BYTES = 160 * MIB;
