@@ -78,6 +78,30 @@ export async function probeFile(path: string, result: InputResult): Promise<Inpu
   }
 }
 
+/** How much text a compressed log holds for each byte on disk, as a guess (HAProxy logs compress ~8–12×). */
+const GZIP_TEXT_RATIO = 10;
+
+/**
+ * About how many bytes of text reading `path` gives: its size, or ten times it for gzip; Infinity when it cannot be
+ * known beforehand (stdin, a pipe, a device); 0 when the file cannot be read (its reader reports that).
+ */
+export async function guessTextBytes(path: string): Promise<number> {
+  if (path === '-') return Infinity;
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const stat = await handle.stat();
+    if (!stat.isFile()) return stat.isDirectory() ? 0 : Infinity;
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(magic, 0, 2, 0);
+    return isGzipMagic(magic.subarray(0, bytesRead)) ? stat.size * GZIP_TEXT_RATIO : stat.size;
+  } catch {
+    return 0;
+  } finally {
+    await handle?.close();
+  }
+}
+
 /** The first FINGERPRINT_BYTES bytes of a gzip file after decompression (what decompressed before any damage). */
 async function gunzipHead(path: string): Promise<Buffer> {
   const parts: Buffer[] = [];

@@ -22,7 +22,10 @@ export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 
 export interface PipelineOptions extends LineParserOptions {
   readonly maxLineBytes?: number;
-  /** Where lines are parsed: on a worker thread (default; the main thread only stores) or on the main thread. */
+  /**
+   * Where lines are parsed: on a worker thread (default; the main thread only stores) or on the main thread (the
+   * same decoder, between appends: batch-policy.ts chooses it for small inputs, where the worker's start costs more).
+   */
   readonly parseOn?: 'worker' | 'main';
 }
 

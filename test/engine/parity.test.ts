@@ -12,6 +12,14 @@
  * twin in queries/clickhouse/ does not follow fails here. Normalised: numbers compared to 1e-9 (relative), times
  * at milliseconds (as the store gives them); booleans, NULLs and row order as they are.
  *
+ * Each engine runs the diagnoses as wsdiag runs them there: on DuckDB, analyze's over one materialized scope
+ * (withScopedCauses) and the others over the views; on ClickHouse, every query with the session_causes view
+ * inlined, which ClickHouse plans again at each use (~30-50 ms a reference, whatever the data: most of a query's
+ * time here). That path runs on the generated log (`inlined`); on the others, each ClickHouse database's
+ * session_causes is evaluated once per scope by the engine into a table, and the view reads it (for that scope
+ * only: any other finds nothing there, and fails the comparison) — the twins' logic on every input, ClickHouse's
+ * planning of the inlined view on the log with a failure of every cause.
+ *
  * chdb is an optional dependency (~540 MB): required in CI (CI=true), skipped with a note elsewhere.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -19,9 +27,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLICKHOUSE_QUERIES_DIR, loadQueries, queriesFor } from '../../src/diagnose/load-queries.js';
+import { withScopedCauses } from '../../src/diagnose/materialized-scope.js';
 import { prepareDiagnoses, runQueryResult, type Scope } from '../../src/diagnose/run-query.js';
 import { openClickHouse } from '../../src/engine/clickhouse-engine.js';
-import { clickhouseSchema, loadStatements } from '../../src/engine/clickhouse-schema.js';
+import { clickhouseSchema, loadStatements, quoteString } from '../../src/engine/clickhouse-schema.js';
 import type { QueryEngine } from '../../src/engine/query-engine.js';
 import { openDatabase, type Row, type SqlValue } from '../../src/store/database.js';
 import { openParquetDatabase } from '../../src/store/parquet-database.js';
@@ -46,11 +55,15 @@ interface Input {
   readonly log: string;
   readonly config: string | null;
   /**
-   * Also ClickHouse over the files themselves, and a window of one backend (bound parameters): for the generated
-   * log and two samples. Each ClickHouse query costs a few hundred ms here, most of it planning; the four engines
-   * and two scopes on every input would take this test past ten minutes.
+   * Also ClickHouse over the files themselves and a window of one backend (bound parameters): for the generated
+   * log and two samples.
    */
   readonly everything?: boolean;
+  /**
+   * session_causes inlined in every ClickHouse query, as wsdiag runs them: for the generated log. Each query costs
+   * a few hundred ms that way, most of it planning; on every input it would take this test past ten minutes.
+   */
+  readonly inlined?: boolean;
 }
 
 /** The inputs that also run on ClickHouse over the files and with a window. */
@@ -86,6 +99,34 @@ function normalise(value: SqlValue): SqlValue {
   return value;
 }
 
+/**
+ * `scope`'s session_causes, evaluated once by the engine (its settings) into a table that the view then reads;
+ * the view keeps its parameters and gives no row for any other scope. The view as setup defines it is kept aside
+ * (session_causes_inlined) to evaluate the next scope.
+ */
+async function causesOnce(db: QueryEngine, database: string, scope: Scope, n: number): Promise<void> {
+  const time = "DateTime64(6, 'UTC')";
+  const literal = (value: string | null, type: string): string => (value === null ? 'NULL' : type === 'String' ? quoteString(value) : `toDateTime64(${quoteString(value)}, 6, 'UTC')`);
+  const params: [string, string | null, string][] = [['since_ts', scope.since, time], ['until_ts', scope.until, time], ['backend_name', scope.backend, 'String']];
+  if (n === 1) await db.run(`RENAME TABLE ${database}.session_causes TO ${database}.session_causes_inlined`);
+  else await db.run(`DROP VIEW ${database}.session_causes`);
+  const args = params.map(([name, value, type]) => `${name} = ${literal(value, type)}`).join(', ');
+  await db.run(`CREATE TABLE ${database}.session_causes_${n} ENGINE = Memory AS SELECT * FROM ${database}.session_causes_inlined(${args})`);
+  const only = params.map(([name, value, type]) => (value === null ? `{${name}:Nullable(${type})} IS NULL` : `{${name}:Nullable(${type})} = ${literal(value, type)}`));
+  await db.run(`CREATE VIEW ${database}.session_causes AS SELECT * FROM ${database}.session_causes_${n} WHERE ${only.join(' AND ')}`);
+}
+
+/** What wsdiag runs on `db` for `scope`: analyze's queries inside its materialized scope on DuckDB, then the others. */
+async function diagnosesOf(db: QueryEngine, scope: Scope): Promise<Map<string, { columns: string[]; rows: Row[] } | { error: string }>> {
+  const out = new Map<string, { columns: string[]; rows: Row[] } | { error: string }>();
+  const each = async (names: readonly string[]): Promise<void> => {
+    for (const name of names) out.set(name, await rowsOf(db, name, scope).catch((error: Error) => ({ error: error.message.split('\n')[0]! })));
+  };
+  await withScopedCauses(db, scope, () => each(ANALYSIS));
+  await each(OTHERS);
+  return out;
+}
+
 const rowsOf = async (db: QueryEngine, name: string, scope: Scope): Promise<{ columns: string[]; rows: Row[] }> => {
   const result = await runQueryResult(db, name, scope, EXTRA[name] ?? {});
   return { columns: [...result.columns], rows: result.rows.map((r) => normalise(r) as Row) };
@@ -118,11 +159,13 @@ describe.skipIf(!chdb)('the diagnoses on every engine', () => {
   });
 
   let n = 0;
+  /** The inputs a window ran on (ws-tcplog's sessions all start in the same millisecond: no window there). */
+  const windowed: string[] = [];
   const every = (): Input[] => {
     const generated = join(tmpdir(), `wsdiag-every-cause-${process.pid}.log`);
     const config = join(tmpdir(), `wsdiag-every-cause-${process.pid}.cfg`);
     writeEveryCauseLog(generated, config);
-    return [{ name: 'generated: a failure of every cause', log: generated, config, everything: true }, ...inputs()];
+    return [{ name: 'generated: a failure of every cause', log: generated, config, everything: true, inlined: true }, ...inputs()];
   };
 
   it.each(every().map((i) => [i.name, i] as const))('%s', async (_, input) => {
@@ -135,29 +178,35 @@ describe.skipIf(!chdb)('the diagnoses on every engine', () => {
     for (const statement of clickhouseSchema({ database: `mt_${id}`, cluster: null, setup })) session.query(statement);
     for (const statement of loadStatements({ database: `mt_${id}`, cluster: null, setup, from: parquet })) session.query(statement);
 
-    const engines: [string, QueryEngine][] = [
+    // Each engine, and its database on ClickHouse.
+    const engines: [string, QueryEngine, string?][] = [
       ['duckdb store', await openDatabase(dbPath, { readOnly: true })],
       ['duckdb parquet', await openParquetDatabase(parquet)],
-      ['clickhouse mergetree', await openClickHouse(http.url('default', `mt_${id}`))],
-      ...(input.everything ? [['clickhouse files', await openClickHouse(http.url('default', `files_${id}`))] as [string, QueryEngine]] : []),
+      ['clickhouse mergetree', await openClickHouse(http.url('default', `mt_${id}`)), `mt_${id}`],
+      ...(input.everything ? [['clickhouse files', await openClickHouse(http.url('default', `files_${id}`)), `files_${id}`] as [string, QueryEngine, string]] : []),
     ];
     try {
       for (const [, db] of engines) await prepareDiagnoses(db);
-      const all = await rowsOf(engines[0]![1], 'summary', { since: null, until: null, backend: null });
-      const from = all.rows[0]?.['from'];
-      const until = all.rows[0]?.['to'];
-      // The whole log, and a window (from the first session to just before the last) of the busiest backend.
-      const backend = (await rowsOf(engines[0]![1], 'failure-counts', { since: null, until: null, backend: null })).rows.find((r) => r['backend'] !== null)?.['backend'];
+      // The whole log, and a window of the busiest backend from its first session (kept: since is inclusive) to its
+      // last (left out: until is not).
+      const busiest = await engines[0]![1].query('SELECT backend FROM sessions WHERE backend IS NOT NULL GROUP BY backend HAVING min(ts) < max(ts) ORDER BY count(*) DESC, backend LIMIT 1');
+      const backend = busiest.rows[0]?.['backend'];
+      const ends = typeof backend === 'string' ? (await rowsOf(engines[0]![1], 'summary', { since: null, until: null, backend })).rows[0] : undefined;
+      const from = ends?.['from'];
+      const until = ends?.['to'];
       const scopes: Scope[] = [{ since: null, until: null, backend: null }];
       if (input.everything && typeof from === 'string' && typeof until === 'string' && from !== until) {
-        scopes.push({ since: from.replace('T', ' ').replace('Z', ''), until: until.replace('T', ' ').replace('Z', ''), backend: typeof backend === 'string' ? backend : null });
+        scopes.push({ since: from.replace('T', ' ').replace('Z', ''), until: until.replace('T', ' ').replace('Z', ''), backend: backend as string });
+        windowed.push(input.name);
       }
-      for (const scope of scopes) {
-        for (const name of [...ANALYSIS, ...OTHERS]) {
-          const reference = await rowsOf(engines[0]![1], name, scope);
-          for (const [engine, db] of engines.slice(1)) {
-            const got = await rowsOf(db, name, scope).catch((error: Error) => ({ columns: [], rows: [], error: error.message.split('\n')[0] }));
-            expect({ engine, query: name, scope, ...got }, `${name} on ${engine}`).toEqual({ engine, query: name, scope, ...reference });
+      for (const [i, scope] of scopes.entries()) {
+        if (!input.inlined) for (const [, db, database] of engines) if (database) await causesOnce(db, database, scope, i + 1);
+        const reference = await diagnosesOf(engines[0]![1], scope);
+        expect([...reference].filter(([, r]) => 'error' in r)).toEqual([]);
+        for (const [engine, db] of engines.slice(1)) {
+          const got = await diagnosesOf(db, scope);
+          for (const name of [...ANALYSIS, ...OTHERS]) {
+            expect({ engine, query: name, scope, ...got.get(name) }, `${name} on ${engine}`).toEqual({ engine, query: name, scope, ...reference.get(name) });
           }
         }
       }
@@ -165,5 +214,9 @@ describe.skipIf(!chdb)('the diagnoses on every engine', () => {
       for (const [, db] of engines) db.close();
     }
   }, 300_000);
+
+  it('ran a window of one backend, on ClickHouse inlined and evaluated once', () => {
+    expect(windowed).toEqual(['generated: a failure of every cause', 'samples/ws-httplog.log']);
+  });
 });
 
