@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat as statPath } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { FINGERPRINT_BYTES, lastBytes } from './fingerprint.js';
@@ -89,12 +89,14 @@ export async function guessTextBytes(path: string): Promise<number> {
   if (path === '-') return Infinity;
   let handle;
   try {
+    // stat before open: opening a FIFO waits for its writer.
+    const before = await statPath(path);
+    if (!before.isFile()) return before.isDirectory() ? 0 : Infinity;
     handle = await open(path, 'r');
-    const stat = await handle.stat();
-    if (!stat.isFile()) return stat.isDirectory() ? 0 : Infinity;
+    const size = (await handle.stat()).size;
     const magic = Buffer.alloc(2);
     const { bytesRead } = await handle.read(magic, 0, 2, 0);
-    return isGzipMagic(magic.subarray(0, bytesRead)) ? stat.size * GZIP_TEXT_RATIO : stat.size;
+    return isGzipMagic(magic.subarray(0, bytesRead)) ? size * GZIP_TEXT_RATIO : size;
   } catch {
     return 0;
   } finally {

@@ -29,7 +29,7 @@ const COMMIT_CHARS = 64 * 1024 * 1024;
 const WORKER_FROM_BYTES = 4 * 1024 * 1024;
 
 /** Where this run parses: as asked, else on the main thread when every input is a file and all are small. */
-async function parseOnFor(paths: readonly string[], asked: PipelineOptions['parseOn']): Promise<'worker' | 'main'> {
+export async function parseOnFor(paths: readonly string[], asked: PipelineOptions['parseOn']): Promise<'worker' | 'main'> {
   if (asked) return asked;
   let bytes = 0;
   for (const path of paths) {
