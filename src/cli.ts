@@ -47,7 +47,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
 });
 
-runCli(process.argv.slice(2), io, { debug: Boolean(process.env['WSDIAG_DEBUG']) }).then(
+runCli(process.argv.slice(2), io, { debug: Boolean(process.env['WSDIAG_DEBUG']), ...(process.env['WSDIAG_THREADS'] !== undefined ? { threads: process.env['WSDIAG_THREADS'] } : {}) }).then(
   (code) => {
     process.exitCode = code;
   },

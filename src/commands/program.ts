@@ -10,6 +10,8 @@ import { ExitCode, InputError, UsageError, type CommandIO, type CommandSpec, typ
 import { COMMANDS } from './index.js';
 import { packageVersion } from './package-version.js';
 import { StoreError } from '../store/store-failure.js';
+import { parseThreads, setDefaultThreads } from '../store/threads.js';
+import { displayText } from '../text/display-text.js';
 
 
 const SUMMARY = 'Why WebSocket connections through HAProxy fail: reads HAProxy logs into DuckDB and diagnoses them.';
@@ -26,6 +28,8 @@ function oneLine(message: string): string {
 export interface RunOptions {
   /** Print the stack of an internal error (WSDIAG_DEBUG). */
   readonly debug?: boolean;
+  /** WSDIAG_THREADS as given: caps DuckDB's threads (src/store/threads.ts). */
+  readonly threads?: string;
 }
 
 /** Errors a command's code throws, as exit codes; anything else is a bug (70). */
@@ -78,6 +82,11 @@ export async function runCli(argv: readonly string[], io: CommandIO, options: Ru
     command.action(async (positionals: string[]) => {
       const opts = command.opts();
       const values: OptionValues = Object.fromEntries(attributes.map(([name, attribute]) => [name, opts[attribute] as OptionValues[string]]));
+      if (options.threads !== undefined) {
+        const threads = parseThreads(options.threads);
+        if (threads === null) throw new UsageError(`WSDIAG_THREADS takes a whole number of threads from 1 to 1024, not '${displayText(options.threads)}'`);
+        setDefaultThreads(threads);
+      }
       const run = await spec.load();
       exitCode = await run({ positionals, values }, io);
     });

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analysisMemoryBytes, duckdbSize, machineMemory, type MemoryFacts } from './memory-budget.js';
+import { defaultThreads } from './threads.js';
 import { CONFIG_SCHEMA_SQL, SESSIONS_IN_SQL, schemaSql } from './schema.js';
 import { StoreError, storeFailure } from './store-failure.js';
 
@@ -34,6 +35,8 @@ export interface Database {
    * without rows is one empty batch, which still says the columns.
    */
   stream(sql: string, params?: Record<string, SqlValue>): AsyncGenerator<QueryResult>;
+  /** DuckDB's threads as opened (the option, or WSDIAG_THREADS); null: one per core, DuckDB's default. */
+  readonly threads: number | null;
   /** DuckDB's memory limit as last given: openDatabase's option (or its default), allowAnalysisMemory, setMemoryLimit. */
   readonly memoryLimit: string;
   /** Sets DuckDB's memory limit (for the whole database, every connection), e.g. '64MB'. */
@@ -94,7 +97,7 @@ export interface DatabaseOptions {
    * 70–110 MB lower with it at 100 k lines/s (LIVE_DATABASE in src/pipeline/live-policy.ts).
    */
   readonly compressInMemory?: boolean;
-  /** DuckDB's threads (default: one per core). */
+  /** DuckDB's threads (default: WSDIAG_THREADS when the operator set it, else one per core; src/store/threads.ts). */
   readonly threads?: number;
   /**
    * Open an existing database file read-only (`wsdiag query` without --write): nothing can change it, not even
@@ -130,6 +133,7 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
   const readOnly = path !== null && options.readOnly === true;
   if (readOnly && !existsSync(path)) throw new StoreError(`cannot open database ${path}: no such file`);
   const scratch = privateSpillDirectory(path, readOnly);
+  const threads = options.threads ?? defaultThreads();
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(location, {
@@ -143,7 +147,7 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
       allocator_background_threads: 'true',
       // Bulk appends write each row group as it fills instead of buffering five.
       write_buffer_row_group_count: '1',
-      ...(options.threads ? { threads: String(options.threads) } : {}),
+      ...(threads !== null ? { threads: String(threads) } : {}),
       ...(readOnly ? { access_mode: 'READ_ONLY' } : {}),
       ...(scratch ? { temp_directory: scratch } : {}),
     });
@@ -180,7 +184,7 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
     }
   }
   const shared: Shared = {
-    memory, catalog, machine: options.machine ?? null, scratch, allowedDirectory: options.allowedDirectory ?? null, sessionsIn: !options.bare,
+    memory, threads, catalog, machine: options.machine ?? null, scratch, allowedDirectory: options.allowedDirectory ?? null, sessionsIn: !options.bare,
   };
   if (shared.sessionsIn) await connection.run(SESSIONS_IN_SQL);
   return handle(instance, connection, options.label ?? location, shared, true);
@@ -190,6 +194,8 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
 interface Shared {
   /** The instance's memory limit. */
   readonly memory: { limit: string };
+  /** The instance's threads as opened (null: one per core). */
+  readonly threads: number | null;
   readonly catalog: string | null;
   readonly machine: MemoryFacts | null;
   /** The private spill directory, removed when the instance closes. */
@@ -253,6 +259,7 @@ function handle(instance: DuckDBInstance, connection: DuckDBConnection, location
     run,
     query,
     stream,
+    threads: shared.threads,
     get memoryLimit() {
       return memory.limit;
     },

@@ -346,7 +346,8 @@ export class IngestStore {
 
   /** Gives DuckDB its threads and its memory limit back (after an ingest); safe to call more than once. */
   async release(): Promise<void> {
-    await this.db.run('RESET threads');
+    // Back to the threads the database was opened with (RESET would give DuckDB's default, one per core).
+    await this.db.run(this.db.threads === null ? 'RESET threads' : `SET threads = ${this.db.threads}`);
     if (this.memoryBefore !== null) await this.db.setMemoryLimit(this.memoryBefore);
   }
 

@@ -50,7 +50,8 @@ describe.skipIf(skipWithout('haproxy'))('real HAProxy', () => {
       for (const t of result.truth) {
         const { expected, actual } = await observe(db, t);
         const same = JSON.stringify(Array.isArray(actual) ? [expected] : expected) === JSON.stringify(actual);
-        if (!same) mismatches.push({ scenario: t.scenario, port: t.clientPort, expected, actual });
+        // What the client saw and the lab did, so that a mismatch on a busy machine can be explained from its report.
+        if (!same) mismatches.push({ scenario: t.scenario, port: t.clientPort, expected, actual, client: { closedBy: t.observed.closedBy, events: t.observed.events }, lab: result.notes });
       }
       db.close();
       expect(mismatches).toEqual([]);
