@@ -4,6 +4,6 @@
  * other file for the cores: the whole suite took 5 m 13 s with one thread per core, 4 m 47 s with one.
  * Tests that need another count say so (openDatabase's `threads`).
  */
-import { setDefaultThreads } from '../../src/store/threads.js';
+import { parseThreads, setDefaultThreads } from '../../src/store/threads.js';
 
-setDefaultThreads(Number(process.env['WSDIAG_THREADS']));
+setDefaultThreads(parseThreads(process.env['WSDIAG_THREADS'] ?? '1'));
