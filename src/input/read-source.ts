@@ -93,10 +93,9 @@ export async function guessTextBytes(path: string): Promise<number> {
     const before = await statPath(path);
     if (!before.isFile()) return before.isDirectory() ? 0 : Infinity;
     handle = await open(path, 'r');
-    const size = (await handle.stat()).size;
     const magic = Buffer.alloc(2);
     const { bytesRead } = await handle.read(magic, 0, 2, 0);
-    return isGzipMagic(magic.subarray(0, bytesRead)) ? size * GZIP_TEXT_RATIO : size;
+    return isGzipMagic(magic.subarray(0, bytesRead)) ? before.size * GZIP_TEXT_RATIO : before.size;
   } catch {
     return 0;
   } finally {

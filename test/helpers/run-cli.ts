@@ -14,8 +14,15 @@ const run = promisify(execFile);
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function wsdiag(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return wsdiagWithEnv({}, ...args);
+}
+
+/** `wsdiag` with these environment variables changed (undefined: removed). */
+export async function wsdiagWithEnv(changes: Readonly<Record<string, string | undefined>>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, TZ: 'UTC', ...changes };
+  for (const [name, value] of Object.entries(changes)) if (value === undefined) delete env[name];
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC' } });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -2,36 +2,21 @@
  * DuckDB's threads: WSDIAG_THREADS caps them for every database a command opens (checked, one line when it is not
  * a number), and an ingest gives back the threads the database was opened with, not DuckDB's default.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestInputs } from '../../src/pipeline/batch-policy.js';
 import { openDatabase } from '../../src/store/database.js';
 import { parseThreads } from '../../src/store/threads.js';
-import { ROOT } from '../helpers/run-cli.js';
+import { ROOT, wsdiagWithEnv } from '../helpers/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wsdiag-threads-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const SAMPLE = join(ROOT, 'samples/ws-httplog.log');
 
-async function wsdiagWith(threads: string | undefined, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TZ: 'UTC' };
-  if (threads === undefined) delete env['WSDIAG_THREADS'];
-  else env['WSDIAG_THREADS'] = threads;
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
 const threadsOf = async (threads: string | undefined): Promise<number> => {
-  const r = await wsdiagWith(threads, 'query', SAMPLE, "SELECT current_setting('threads') AS n", '--format', 'json');
+  const r = await wsdiagWithEnv({ WSDIAG_THREADS: threads }, 'query', SAMPLE, "SELECT current_setting('threads') AS n", '--format', 'json');
   expect(r.code, r.stderr).toBe(0);
   return Number(JSON.parse(r.stdout)[0].n);
 };
@@ -46,7 +31,7 @@ describe('DuckDB threads', () => {
 
   it('a WSDIAG_THREADS that is not a whole number from 1 to 1024: one line, exit 1, before anything is read', async () => {
     for (const bad of ['0', 'two', '1.5', '-1', '9999', '\u001b]0;x\u0007']) {
-      const r = await wsdiagWith(bad, 'analyze', SAMPLE);
+      const r = await wsdiagWithEnv({ WSDIAG_THREADS: bad }, 'analyze', SAMPLE);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       const first = r.stderr.split('\n')[0]!;
