@@ -28,10 +28,8 @@
 --   in front.
 WITH bursts AS (SELECT backend, server, start_ms FROM mass_disconnect_bursts($since, $until, $backend, $min_count)),
 t AS (
-  SELECT s.backend, s.frontend, s.duration_ms AS d, s.termination, s.term_cause, s.term_state,
-    s.tunnel_timeout_ms, s.tunnel_timeout_text, s.tunnel_timeout_where,
-    s.client_timeout_ms, s.client_timeout_text, s.client_timeout_where,
-    s.server_timeout_ms, s.server_timeout_text, s.server_timeout_where
+  -- Narrow: the configured timeouts are looked up once per cluster (below), not carried by every tunnel.
+  SELECT s.backend, s.frontend, s.duration_ms AS d, s.termination, s.term_cause, s.term_state
   FROM session_causes($since, $until, $backend) s
   ANTI JOIN bursts b ON b.backend = s.backend AND b.server = s.server
     AND epoch_ms(s.ts) + s.duration_ms BETWEEN b.start_ms AND b.start_ms + 999
@@ -69,16 +67,24 @@ summarised AS (
   SELECT backend, bin, any_value(tunnels) AS tunnels, count(*) AS count, round(median(d)) AS interval_ms, min(d) AS min_ms, max(d) AS max_ms,
     mode(termination) AS termination, list(DISTINCT termination ORDER BY termination) AS terminations,
     mode(frontend) AS frontend,
-    count(*) FILTER (WHERE term_cause IN ('c', 's') AND term_state = 'D') AS timeout_flagged,
-    any_value(tunnel_timeout_ms) AS tunnel_ms, any_value(tunnel_timeout_text) AS tunnel_text, any_value(tunnel_timeout_where) AS tunnel_where,
-    any_value(client_timeout_ms) AS client_ms, any_value(client_timeout_text) AS client_text, any_value(client_timeout_where) AS client_where,
-    any_value(server_timeout_ms) AS server_ms, any_value(server_timeout_text) AS server_text, any_value(server_timeout_where) AS server_where
+    count(*) FILTER (WHERE term_cause IN ('c', 's') AND term_state = 'D') AS timeout_flagged
   FROM members GROUP BY backend, bin
+),
+configured AS (
+  -- The backend's `timeout tunnel` and `timeout server`, and the `timeout client` of the frontend most of the
+  -- cluster came through: session_causes' columns, looked up for one cluster rather than for every tunnel.
+  SELECT s.*, tt.ms AS tunnel_ms, tt.text AS tunnel_text, tt.where_set AS tunnel_where,
+    tc.ms AS client_ms, tc.text AS client_text, tc.where_set AS client_where,
+    ts.ms AS server_ms, ts.text AS server_text, ts.where_set AS server_where
+  FROM summarised s
+  LEFT JOIN proxy_timeouts() tt ON tt.proxy = s.backend AND tt.name = 'tunnel'
+  LEFT JOIN proxy_timeouts() tc ON tc.proxy = s.frontend AND tc.name = 'client'
+  LEFT JOIN proxy_timeouts() ts ON ts.proxy = s.backend AND ts.name = 'server'
 ),
 candidates AS (
   -- The timeouts that can cut an idle tunnel of this backend, in HAProxy's order of precedence.
   SELECT s.*, c.directive, c.value_ms, c.value_text, c.where_set
-  FROM summarised s
+  FROM configured s
   LEFT JOIN LATERAL (
     SELECT * FROM (VALUES
       ('timeout tunnel', s.tunnel_ms, s.tunnel_text, s.tunnel_where, 1),

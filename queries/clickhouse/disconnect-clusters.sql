@@ -7,9 +7,6 @@
 WITH bursts AS (SELECT backend, server, groupArray(start_ms) AS starts FROM mass_disconnect_bursts(since_ts = {since:Nullable(DateTime64(6, 'UTC'))}, until_ts = {until:Nullable(DateTime64(6, 'UTC'))}, backend_name = {backend:Nullable(String)}, min_count = {min_count:Nullable(Int64)}) GROUP BY backend, server),
 t AS (
   SELECT s.backend AS backend, s.frontend AS frontend, s.duration_ms AS d, s.termination AS termination, s.term_cause AS term_cause, s.term_state AS term_state,
-    s.tunnel_timeout_ms AS tunnel_timeout_ms, s.tunnel_timeout_text AS tunnel_timeout_text, s.tunnel_timeout_where AS tunnel_timeout_where,
-    s.client_timeout_ms AS client_timeout_ms, s.client_timeout_text AS client_timeout_text, s.client_timeout_where AS client_timeout_where,
-    s.server_timeout_ms AS server_timeout_ms, s.server_timeout_text AS server_timeout_text, s.server_timeout_where AS server_timeout_where,
     count() OVER (PARTITION BY s.backend) AS tunnels
   FROM session_causes(since_ts = {since:Nullable(DateTime64(6, 'UTC'))}, until_ts = {until:Nullable(DateTime64(6, 'UTC'))}, backend_name = {backend:Nullable(String)}) s
   LEFT JOIN bursts b ON b.backend = s.backend AND b.server = s.server
@@ -40,10 +37,7 @@ clusters AS (
 ),
 members AS (
   SELECT c.backend AS backend, c.bin AS bin, c.tunnels AS tunnels, m.frontend AS frontend, m.d AS d, m.termination AS termination,
-    m.term_cause AS term_cause, m.term_state AS term_state,
-    m.tunnel_timeout_ms AS tunnel_timeout_ms, m.tunnel_timeout_text AS tunnel_timeout_text, m.tunnel_timeout_where AS tunnel_timeout_where,
-    m.client_timeout_ms AS client_timeout_ms, m.client_timeout_text AS client_timeout_text, m.client_timeout_where AS client_timeout_where,
-    m.server_timeout_ms AS server_timeout_ms, m.server_timeout_text AS server_timeout_text, m.server_timeout_where AS server_timeout_where
+    m.term_cause AS term_cause, m.term_state AS term_state
   FROM clusters c JOIN binned m ON m.backend = c.backend
   WHERE m.bin BETWEEN c.bin - 1 AND c.bin + 1 AND (m.bin = c.bin OR m.bin_n <= c.n)
 ),
@@ -54,11 +48,17 @@ summarised AS (
     arrayConcat(CAST(arraySort(groupUniqArray(termination)), 'Array(Nullable(String))'), if(countIf(termination IS NULL) > 0, [NULL], [])) AS terminations,
     groupArray(frontend) AS all_frontends,
     if(empty(all_frontends), NULL, arraySort(v -> (-countEqual(all_frontends, v), v), arrayDistinct(all_frontends))[1]) AS frontend,
-    countIf(term_cause IN ('c', 's') AND term_state = 'D') AS timeout_flagged,
-    any(tunnel_timeout_ms) AS tunnel_ms, any(tunnel_timeout_text) AS tunnel_text, any(tunnel_timeout_where) AS tunnel_where,
-    any(client_timeout_ms) AS client_ms, any(client_timeout_text) AS client_text, any(client_timeout_where) AS client_where,
-    any(server_timeout_ms) AS server_ms, any(server_timeout_text) AS server_text, any(server_timeout_where) AS server_where
+    countIf(term_cause IN ('c', 's') AND term_state = 'D') AS timeout_flagged
   FROM members GROUP BY backend, bin
+),
+configured AS (
+  SELECT s.*, tt.ms AS tunnel_ms, tt.text AS tunnel_text, tt.where_set AS tunnel_where,
+    tc.ms AS client_ms, tc.text AS client_text, tc.where_set AS client_where,
+    ts.ms AS server_ms, ts.text AS server_text, ts.where_set AS server_where
+  FROM summarised s
+  LEFT JOIN (SELECT * FROM proxy_timeouts WHERE name = 'tunnel') tt ON tt.proxy = s.backend
+  LEFT JOIN (SELECT * FROM proxy_timeouts WHERE name = 'client') tc ON tc.proxy = s.frontend
+  LEFT JOIN (SELECT * FROM proxy_timeouts WHERE name = 'server') ts ON ts.proxy = s.backend
 ),
 candidates AS (
   SELECT *,
@@ -71,7 +71,7 @@ candidates AS (
         CAST(('timeout client', if(tunnel_ms IS NULL, client_ms, NULL), client_text, client_where, 2), 'Tuple(String, Nullable(Float64), Nullable(String), Nullable(String), UInt8)'),
         CAST(('timeout server', if(tunnel_ms IS NULL, server_ms, NULL), server_text, server_where, 3), 'Tuple(String, Nullable(Float64), Nullable(String), Nullable(String), UInt8)')
       ])) AS options
-    FROM summarised
+    FROM configured
   )
 )
 SELECT backend, frontend, interval_ms, min_ms, max_ms, count, toFloat64(round(toDecimal128(count / tunnels, 9), 4)) AS share, toFloat64(round(toDecimal128(100 * count / tunnels, 9))) AS share_pct,
