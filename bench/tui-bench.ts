@@ -58,6 +58,8 @@ interface Run {
   readonly tabs: number[];
   readonly drill: number;
   readonly rssMb: number;
+  /** The peak up to the first screen (the analysis), before tabs and the drill-down. */
+  readonly rssFirstMb: number;
 }
 
 async function once(n: number): Promise<Run> {
@@ -70,6 +72,7 @@ async function once(n: number): Promise<Run> {
     await until(capture, (p) => /Findings \(\d+/.test(p) && !p.includes('loading…'), 'the first screen');
     const first = (performance.now() - started) / 1000;
     const pid = nodePid(Number(tmux('display-message', '-p', '-t', name, '#{pane_pid}').trim()));
+    const rssFirstMb = peakRssMb(pid);
     const tabs: number[] = [];
     let before = capture();
     for (const screen of SCREENS) {
@@ -85,7 +88,7 @@ async function once(n: number): Promise<Run> {
     const { seconds: drill } = await until(capture, (p) => / of [\d,]+ · /.test(p) && !p.includes('loading…'), 'the drill-down');
     const rssMb = peakRssMb(pid);
     tmux('send-keys', '-t', name, 'Escape', 'q');
-    return { first, tabs, drill, rssMb };
+    return { first, tabs, drill, rssMb, rssFirstMb };
   } finally {
     spawnSync('tmux', ['-L', socket, 'kill-session', '-t', name]);
   }
@@ -118,6 +121,7 @@ const out = [
   `| start → first screen with its findings (the whole analysis) | ${f(best(results.map((r) => r.first)))} | ${f(worst(results.map((r) => r.first)))} |`,
   ...SCREENS.map((screen, i) => `| Tab → ${screen} drawn | ${f(best(results.map((r) => r.tabs[i]!)))} | ${f(worst(results.map((r) => r.tabs[i]!)))} |`),
   `| Enter on Errors' first row → the drill-down's first page | ${f(best(results.map((r) => r.drill)))} | ${f(worst(results.map((r) => r.drill)))} |`,
+  `| peak RSS up to the first screen (MB) | ${best(results.map((r) => r.rssFirstMb)).toFixed(0)} | ${worst(results.map((r) => r.rssFirstMb)).toFixed(0)} |`,
   `| peak RSS (MB) | ${best(results.map((r) => r.rssMb)).toFixed(0)} | ${worst(results.map((r) => r.rssMb)).toFixed(0)} |`,
   '',
 ].join('\n');

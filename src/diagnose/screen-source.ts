@@ -7,6 +7,7 @@ import type { HaproxyConfig } from '../config/read-config.js';
 import { analyzeWith } from './analyze.js';
 import { prepareDiagnoses, runDrill, runQuery } from './run-query.js';
 import type { Database, QueryResult, Row, SqlValue } from '../store/database.js';
+import { SCREENS_RESERVE_BYTES } from '../store/memory-budget.js';
 import { nextRunDelay } from '../store/pacing.js';
 import { createSerializer, type Serializer } from '../store/serializer.js';
 import type { CauseTimeline, ConfiguredTimeout, DrillKey, DrillLine, DrillQuery, DrillTarget, LiveStats, ScreenData, ScreenSource, TunnelServer } from './screen-data.js';
@@ -103,9 +104,12 @@ export function createScreenSource(db: Database, options: ScreenSourceOptions): 
   const backend = options.backend ?? null;
   let locked = false;
   let macros = false;
-  // The drill-down queries read the macros of queries/ (session_lines); a load defines them too.
+  // The drill-down queries read the macros of queries/ (session_lines); a load defines them too. DuckDB's analysis
+  // memory leaves room for the screens themselves (the first caller of allowAnalysisMemory sets it).
   const prepared = async (): Promise<void> => {
-    if (!macros) await prepareDiagnoses(db);
+    if (macros) return;
+    await db.allowAnalysisMemory(SCREENS_RESERVE_BYTES);
+    await prepareDiagnoses(db);
     macros = true;
   };
 
@@ -128,6 +132,7 @@ export function createScreenSource(db: Database, options: ScreenSourceOptions): 
       const from = since();
       const scope = { since: from, until: null, backend };
       const { analysis, timeline, tunnels, rejects, rateRow, servers, timeouts } = await exclusive(async () => {
+        await prepared();
         // The queries that read session_causes run inside the analysis's materialized scope (tunnel-servers over
         // 10 M sessions: 1.75 s over the raw view, 0.58 s there); the others read the sessions or rejects themselves.
         const [analysis, [timeline, servers]] = await analyzeWith(db, scope, options.config, async () => [

@@ -14,7 +14,8 @@ export interface QueryEngine {
   run(sql: string, params?: Record<string, SqlValue>): Promise<void>;
   query(sql: string, params?: Record<string, SqlValue>): Promise<QueryResult>;
   stream(sql: string, params?: Record<string, SqlValue>): AsyncGenerator<QueryResult>;
-  allowAnalysisMemory(): Promise<void>;
+  /** More memory for an analysis than an ingest takes, less `reserveBytes` needed beside it (see Database). */
+  allowAnalysisMemory(reserveBytes?: number): Promise<void>;
   /** Forbid what typed SQL must not do (file and network access, settings; on ClickHouse: writes). */
   lockDown(): Promise<void>;
   close(): void;

@@ -45,9 +45,10 @@ export interface Database {
   lockDown(): Promise<void>;
   /**
    * Diagnoses over a large archive need more memory than a bounded ingest: DuckDB's limit becomes the analysis
-   * budget this machine allows (memory-budget.ts; it spills to its temporary directory beyond it). Call before lockDown.
+   * budget this machine allows (memory-budget.ts; it spills to its temporary directory beyond it), less
+   * `reserveBytes` that the process needs beside DuckDB (the screens). The first call sets it; call before lockDown.
    */
-  allowAnalysisMemory(): Promise<void>;
+  allowAnalysisMemory(reserveBytes?: number): Promise<void>;
   /**
    * Another connection to the same database: it runs its statements while this one runs its own (live mode
    * queries on one while it stores on the other) and sees what this one has committed. Closing it leaves the
@@ -264,11 +265,11 @@ function handle(instance: DuckDBInstance, connection: DuckDBConnection, location
       return memory.limit;
     },
     setMemoryLimit,
-    async allowAnalysisMemory() {
+    async allowAnalysisMemory(reserveBytes = 0) {
       if (analysisMemory) return;
       analysisMemory = true;
       // After lockDown the configuration is frozen; the limit then stays as it was.
-      await setMemoryLimit(duckdbSize(analysisMemoryBytes(shared.machine ?? machineMemory()))).catch(() => undefined);
+      await setMemoryLimit(duckdbSize(analysisMemoryBytes(shared.machine ?? machineMemory(), reserveBytes))).catch(() => undefined);
     },
     async lockDown() {
       if (shared.allowedDirectory !== null) {

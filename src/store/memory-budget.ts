@@ -91,10 +91,20 @@ export function machineMemory(read: ReadText = readText): MemoryFacts {
   return { totalBytes: totalmem(), cgroupBytes: cgroupMemoryLimit(read) };
 }
 
-/** DuckDB's memory limit for an analysis, in bytes, on a machine with these facts. */
-export function analysisMemoryBytes(facts: MemoryFacts): number {
+/**
+ * What the screens take beside DuckDB (Node's heap with ink, react and yoga, and the screens' data): `tui --db` over
+ * 10 M sessions peaked 46 MB above the same analysis run without them. Given the whole cap, the screens peaked at
+ * 431–447 MB; with this reserve (DuckDB at 96 MiB) at 370–380 MB, and their first screen came no later (bench:tui).
+ */
+export const SCREENS_RESERVE_BYTES = 64 * MIB;
+
+/**
+ * DuckDB's memory limit for an analysis, in bytes, on a machine with these facts; `reserveBytes` is what the process
+ * needs beside it (the screens), taken off the cap, never below the floor.
+ */
+export function analysisMemoryBytes(facts: MemoryFacts, reserveBytes = 0): number {
   const available = minOf([facts.totalBytes, facts.cgroupBytes]) ?? facts.totalBytes;
-  return Math.round(Math.min(ANALYSIS_CAP_BYTES, Math.max(ANALYSIS_FLOOR_BYTES, available * SHARE)));
+  return Math.round(Math.max(ANALYSIS_FLOOR_BYTES, Math.min(ANALYSIS_CAP_BYTES - reserveBytes, available * SHARE)));
 }
 
 /** Bytes as DuckDB takes them in `SET memory_limit`, in whole MiB. */

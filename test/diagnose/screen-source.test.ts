@@ -5,6 +5,7 @@ import { readConfig } from '../../src/config/read-config.js';
 import { ingestInputs } from '../../src/pipeline/batch-policy.js';
 import { storeConfig } from '../../src/store/config-tables.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
+import { ANALYSIS_CAP_BYTES, duckdbSize, SCREENS_RESERVE_BYTES } from '../../src/store/memory-budget.js';
 import type { DrillLine, DrillQuery, DrillTarget, ScreenData } from '../../src/diagnose/screen-data.js';
 import { prepareDiagnoses, runQuery } from '../../src/diagnose/run-query.js';
 import { createScreenSource, toTimeline, toTunnelServer, type ClosableScreenSource } from '../../src/diagnose/screen-source.js';
@@ -47,6 +48,24 @@ async function readAll(q: DrillQuery, size: number, backward = false): Promise<D
 }
 
 describe('createScreenSource', () => {
+  it("leaves room for the screens beside DuckDB: its analysis memory is the cap less the screens' reserve", async () => {
+    const machine = { totalBytes: 24 * 1024 ** 3, cgroupBytes: null };
+    const screens = await openDatabase(null, { machine });
+    const plain = await openDatabase(null, { machine });
+    try {
+      await ingestInputs(screens, SAMPLES, { timeZone: 'UTC', parseOn: 'main' });
+      const s = createScreenSource(screens, { config: null, windowMs: null });
+      await s.load();
+      await s.close();
+      await prepareDiagnoses(plain);
+      expect(screens.memoryLimit).toBe(duckdbSize(ANALYSIS_CAP_BYTES - SCREENS_RESERVE_BYTES));
+      expect(plain.memoryLimit).toBe(duckdbSize(ANALYSIS_CAP_BYTES));
+    } finally {
+      screens.close();
+      plain.close();
+    }
+  });
+
   it('loads the analysis, rejects and rates of an archive', () => {
     expect(data.analysis.summary.sessions).toBeGreaterThan(40);
     expect(data.analysis.errors.length).toBeGreaterThan(3);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analysisMemoryBytes, ANALYSIS_CAP_BYTES, ANALYSIS_FLOOR_BYTES, cgroupMemoryLimit, duckdbSize } from '../../src/store/memory-budget.js';
+import { analysisMemoryBytes, ANALYSIS_CAP_BYTES, ANALYSIS_FLOOR_BYTES, cgroupMemoryLimit, duckdbSize, SCREENS_RESERVE_BYTES } from '../../src/store/memory-budget.js';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -40,6 +40,14 @@ describe("DuckDB's memory limit for an analysis", () => {
     ['a 128 MiB container: the floor', 24 * GIB, 128 * MIB, ANALYSIS_FLOOR_BYTES],
   ] as const)('%s', (_, totalBytes, cgroupBytes, expected) => {
     expect(analysisMemoryBytes({ totalBytes, cgroupBytes })).toBe(expected);
+  });
+
+  it.each([
+    ['a large machine: the cap less the reserve', 24 * GIB, null, ANALYSIS_CAP_BYTES - SCREENS_RESERVE_BYTES],
+    ['a 640 MiB cgroup: a fifth of it is more than the cap less the reserve', 24 * GIB, 640 * MIB, ANALYSIS_CAP_BYTES - SCREENS_RESERVE_BYTES],
+    ['a 128 MiB container: never below the floor', 24 * GIB, 128 * MIB, ANALYSIS_FLOOR_BYTES],
+  ] as const)('with room kept for the screens, %s', (_, totalBytes, cgroupBytes, expected) => {
+    expect(analysisMemoryBytes({ totalBytes, cgroupBytes }, SCREENS_RESERVE_BYTES)).toBe(expected);
   });
 
   it('is written in whole MiB', () => {
