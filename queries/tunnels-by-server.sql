@@ -4,7 +4,8 @@
 -- @param since, until, backend
 -- @section details
 WITH t AS (
-  SELECT backend, server, coalesce(regexp_extract(uri, '^(/[^/?#]*)', 1), '') AS path_prefix, duration_ms
+  -- session_causes' path_prefix: the first segment of an absolute URI too (h2 logs `GET https://host/ws …`).
+  SELECT backend, server, path_prefix, duration_ms
   FROM session_causes($since, $until, $backend) WHERE is_tunnel AND duration_ms IS NOT NULL
 )
 SELECT backend, server, path_prefix, count(*) AS count,

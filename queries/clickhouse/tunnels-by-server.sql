@@ -1,7 +1,7 @@
 -- @name tunnels-by-server
 -- @param since, until, backend
 WITH t AS (
-  SELECT backend, server, ifNull(regexpExtract(uri, '^(/[^/?#]*)', 1), '') AS path_prefix, duration_ms
+  SELECT backend, server, path_prefix, duration_ms
   FROM session_causes(since_ts = {since:Nullable(DateTime64(6, 'UTC'))}, until_ts = {until:Nullable(DateTime64(6, 'UTC'))}, backend_name = {backend:Nullable(String)}) WHERE is_tunnel AND duration_ms IS NOT NULL
 )
 SELECT backend, server, path_prefix, count() AS count,
