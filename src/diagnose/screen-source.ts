@@ -104,11 +104,13 @@ export function createScreenSource(db: Database, options: ScreenSourceOptions): 
   const backend = options.backend ?? null;
   let locked = false;
   let macros = false;
-  // The drill-down queries read the macros of queries/ (session_lines); a load defines them too. DuckDB's analysis
-  // memory leaves room for the screens themselves (the first caller of allowAnalysisMemory sets it).
+  // DuckDB's analysis memory leaves room for the screens themselves: set before any analysis or drill-down (the
+  // first call of allowAnalysisMemory sets it).
+  const screensMemory = (): Promise<void> => db.allowAnalysisMemory(SCREENS_RESERVE_BYTES);
+  // The drill-down queries read the macros of queries/ (session_lines); a load defines them too.
   const prepared = async (): Promise<void> => {
     if (macros) return;
-    await db.allowAnalysisMemory(SCREENS_RESERVE_BYTES);
+    await screensMemory();
     await prepareDiagnoses(db);
     macros = true;
   };
@@ -132,7 +134,8 @@ export function createScreenSource(db: Database, options: ScreenSourceOptions): 
       const from = since();
       const scope = { since: from, until: null, backend };
       const { analysis, timeline, tunnels, rejects, rateRow, servers, timeouts } = await exclusive(async () => {
-        await prepared();
+        // analyzeWith defines the macros itself.
+        await screensMemory();
         // The queries that read session_causes run inside the analysis's materialized scope (tunnel-servers over
         // 10 M sessions: 1.75 s over the raw view, 0.58 s there); the others read the sessions or rejects themselves.
         const [analysis, [timeline, servers]] = await analyzeWith(db, scope, options.config, async () => [
