@@ -1,4 +1,5 @@
-import { prepareDiagnoses, runQuery, streamQuery } from '../diagnose/run-query.js';
+import { prepareDiagnoses } from '../diagnose/run-query.js';
+import { sessionList } from '../diagnose/session-list.js';
 import { formatRows, STREAMING_ROWS, type RowFormat } from '../report/rows.js';
 import { limitToIngest } from '../store/ingest-scope.js';
 import { ExitCode, streamWriter, UsageError, type RunCommand } from './command.js';
@@ -35,9 +36,11 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
       // jsonl and csv go out as DuckDB produces them: an archive of any size in constant memory.
       const write = streamWriter(io);
       await write(streaming.head(columns, output));
-      for await (const rows of streamQuery(store.db, 'session-list', scope)) await write(streaming.rows({ columns, rows }, output));
+      for await (const rows of sessionList(store.db, scope)) await write(streaming.rows({ columns, rows }, output));
     } else {
-      io.out(formatRows[format]({ columns, rows: await runQuery(store.db, 'session-list', scope) }, output));
+      const rows = [];
+      for await (const batch of sessionList(store.db, scope)) for (const row of batch) rows.push(row);
+      io.out(formatRows[format]({ columns, rows }, output));
     }
     return problems ? ExitCode.input : ExitCode.ok;
   } finally {

@@ -8,6 +8,7 @@
 import { isValid } from 'date-fns/isValid';
 import { parseISO } from 'date-fns/parseISO';
 import { subMilliseconds } from 'date-fns/subMilliseconds';
+import { scopeTime } from '../diagnose/run-query.js';
 import { parseHaproxyDate } from '../parse/log-format.js';
 import { createTimeZone } from '../parse/time-zone.js';
 import { DURATION_EXAMPLES, parseDuration } from '../text/duration.js';
@@ -19,8 +20,6 @@ export function durationArg(value: string, flag: string): number {
   if (ms === null) throw new UsageError(`${flag} takes a duration such as ${DURATION_EXAMPLES} (not '${value}')`);
   return ms;
 }
-
-const toSql = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 /** --since, --until and --backend as the scope every diagnosis takes. */
 export function scopeArgs(values: Record<string, string | boolean | string[] | undefined>, now: Date, tz?: string): { since: string | null; until: string | null; backend: string | null } {
@@ -34,19 +33,19 @@ export function scopeArgs(values: Record<string, string | boolean | string[] | u
 export function parseTimeArg(value: string | undefined, now: Date, tz?: string): string | null {
   if (value === undefined || value === '') return null;
   const text = value.trim();
-  if (text === 'now') return toSql(now.getTime());
+  if (text === 'now') return scopeTime(now.getTime());
   const relative = parseDuration(text);
-  if (relative !== null) return toSql(subMilliseconds(now, relative).getTime());
+  if (relative !== null) return scopeTime(subMilliseconds(now, relative).getTime());
   const zone = createTimeZone(tz);
   const haproxy = parseHaproxyDate(text, 0);
-  if (!Number.isNaN(haproxy)) return toSql(zone.toUtc(haproxy));
+  if (!Number.isNaN(haproxy)) return scopeTime(zone.toUtc(haproxy));
   const hasOffset = /(Z|[+-]\d\d:?\d\d)$/.test(text);
   const iso = parseISO(text.replace(' ', 'T'));
   if (isValid(iso)) {
-    if (hasOffset) return toSql(iso.getTime());
+    if (hasOffset) return scopeTime(iso.getTime());
     // parseISO read it in this process's zone; take the wall-clock fields and read them in the log's zone.
     const wall = Date.UTC(iso.getFullYear(), iso.getMonth(), iso.getDate(), iso.getHours(), iso.getMinutes(), iso.getSeconds(), iso.getMilliseconds());
-    return toSql(zone.toUtc(wall));
+    return scopeTime(zone.toUtc(wall));
   }
   throw new UsageError(`cannot read the time '${value}' (try a duration before now such as 24h, 1.5h or 1w, now, 2026-11-20 14:00, 2026-11-20T14:00:00Z or 20/Nov/2026:14:00:00)`);
 }

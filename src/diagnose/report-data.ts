@@ -7,7 +7,7 @@ import type { HaproxyConfig } from '../config/read-config.js';
 import { evaluateThresholds, type Threshold, type ThresholdFacts, type ThresholdResult } from './thresholds.js';
 import type { Database, Row, SqlValue } from '../store/database.js';
 import { analyze, isoTime, type Analysis } from './analyze.js';
-import { runQuery, type Scope } from './run-query.js';
+import { runQuery, scopeTime, type Scope } from './run-query.js';
 
 export interface Figure {
   readonly name: string;
@@ -36,7 +36,6 @@ export interface ReportData {
 }
 
 const num = (v: SqlValue | undefined): number => (typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : 0);
-const toSql = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 const fromSql = (text: string): number => Date.parse(text.replace(' ', 'T') + (text.endsWith('Z') ? '' : 'Z'));
 
 async function facts(db: QueryEngine, scope: Scope, a: Analysis): Promise<ThresholdFacts> {
@@ -83,14 +82,14 @@ export async function buildReport(db: QueryEngine, options: ReportOptions): Prom
   const current = await facts(db, scope, analysis);
 
   // The window as data says it when it was left open.
-  const since = scope.since ?? (analysis.summary.from ? toSql(Date.parse(analysis.summary.from)) : null);
-  const until = scope.until ?? (scope.since && options.now ? toSql(options.now.getTime()) : analysis.summary.to ? toSql(Date.parse(analysis.summary.to) + 1) : null);
+  const since = scope.since ?? (analysis.summary.from ? scopeTime(Date.parse(analysis.summary.from)) : null);
+  const until = scope.until ?? (scope.since && options.now ? scopeTime(options.now.getTime()) : analysis.summary.to ? scopeTime(Date.parse(analysis.summary.to) + 1) : null);
 
   let comparison: Comparison | null = null;
   if (options.compare && since && until) {
     const length = fromSql(until) - fromSql(since);
     const shift = options.compare === '7d' ? 7 * 86_400_000 : length;
-    const prevScope: Scope = { ...scope, since: toSql(fromSql(since) - shift), until: toSql(fromSql(until) - shift) };
+    const prevScope: Scope = { ...scope, since: scopeTime(fromSql(since) - shift), until: scopeTime(fromSql(until) - shift) };
     const prevAnalysis = await analyze(db, prevScope, options.config);
     const prev = figures(await facts(db, prevScope, prevAnalysis));
     const now = figures(current);

@@ -9,6 +9,9 @@ export interface Scope {
   readonly backend: string | null;
 }
 
+/** A time as a scope (and any time parameter) carries it: UTC, `2026-11-22 04:41:38.629`, read alike by DuckDB and ClickHouse. */
+export const scopeTime = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+
 export const QUERY_DEFAULTS: Readonly<Record<string, SqlValue>> = {
   repeat_threshold: 3,
   per_minute: 20,
@@ -52,10 +55,10 @@ export async function runDrill(db: QueryEngine, rowsName: string, opName: string
 }
 
 /** A diagnosis whose result may be as large as the input (the session list), in batches. */
-export async function* streamQuery(db: QueryEngine, name: string, scope: Scope): AsyncGenerator<Row[]> {
+export async function* streamQuery(db: QueryEngine, name: string, scope: Scope, extra: Record<string, SqlValue> = {}): AsyncGenerator<Row[]> {
   const query: QueryFile | undefined = queriesFor(db.dialect).get(name);
   if (!query) throw new Error(`no query named ${name} in queries/${db.dialect === 'clickhouse' ? 'clickhouse/' : ''}`);
-  const values: Record<string, SqlValue> = { ...QUERY_DEFAULTS, ...scope };
+  const values: Record<string, SqlValue> = { ...QUERY_DEFAULTS, ...scope, ...extra };
   const params: Record<string, SqlValue> = {};
   for (const p of query.params) params[p] = values[p] ?? null;
   for await (const batch of db.stream(query.sql, params)) yield [...batch.rows];

@@ -29,6 +29,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLICKHOUSE_QUERIES_DIR, loadQueries, queriesFor } from '../../src/diagnose/load-queries.js';
 import { withScopedCauses } from '../../src/diagnose/materialized-scope.js';
 import { prepareDiagnoses, runQueryResult, type Scope } from '../../src/diagnose/run-query.js';
+import { sessionList } from '../../src/diagnose/session-list.js';
 import { openClickHouse } from '../../src/engine/clickhouse-engine.js';
 import { clickhouseSchema, loadStatements, quoteString } from '../../src/engine/clickhouse-schema.js';
 import type { QueryEngine } from '../../src/engine/query-engine.js';
@@ -47,8 +48,10 @@ if (!chdb) {
 
 /** The queries analyze, report and sessions run: every one needs its twin. */
 const ANALYSIS = [...loadQueries().values()].filter((q) => q.section !== null).map((q) => q.name);
-const OTHERS = ['upgrading-backends', 'failure-counts', 'failures-over-time', 'configured-timeouts', 'session-list'];
-const EXTRA: Record<string, Record<string, SqlValue>> = { 'failures-over-time': { bucket_seconds: 7 } };
+const OTHERS = ['upgrading-backends', 'failure-counts', 'failures-over-time', 'configured-timeouts', 'session-list', 'session-list-slices'];
+const EXTRA: Record<string, Record<string, SqlValue>> = { 'failures-over-time': { bucket_seconds: 7 }, 'session-list-slices': { slice_rows: 5 } };
+/** The session list as `wsdiag sessions` reads it: slice by slice (here of 5 sessions; session-list.ts). */
+const SLICED = 'session-list, slices of 5';
 
 interface Input {
   readonly name: string;
@@ -124,8 +127,15 @@ async function diagnosesOf(db: QueryEngine, scope: Scope): Promise<Map<string, {
   };
   await withScopedCauses(db, scope, () => each(ANALYSIS));
   await each(OTHERS);
+  out.set(SLICED, await slicedList(db, scope).catch((error: Error) => ({ error: error.message.split('\n')[0]! })));
   return out;
 }
+
+const slicedList = async (db: QueryEngine, scope: Scope): Promise<{ columns: string[]; rows: Row[] }> => {
+  const rows: Row[] = [];
+  for await (const batch of sessionList(db, scope, 5)) for (const row of batch) rows.push(normalise(row) as Row);
+  return { columns: rows[0] ? Object.keys(rows[0]) : [], rows };
+};
 
 const rowsOf = async (db: QueryEngine, name: string, scope: Scope): Promise<{ columns: string[]; rows: Row[] }> => {
   const result = await runQueryResult(db, name, scope, EXTRA[name] ?? {});
@@ -203,9 +213,11 @@ describe.skipIf(!chdb)('the diagnoses on every engine', () => {
         if (!input.inlined) for (const [, db, database] of engines) if (database) await causesOnce(db, database, scope, i + 1);
         const reference = await diagnosesOf(engines[0]![1], scope);
         expect([...reference].filter(([, r]) => 'error' in r)).toEqual([]);
+        // Read slice by slice, the list is the list read in one sort (each engine's is compared with DuckDB's below).
+        expect((reference.get(SLICED) as { rows: Row[] }).rows).toEqual((reference.get('session-list') as { rows: Row[] }).rows);
         for (const [engine, db] of engines.slice(1)) {
           const got = await diagnosesOf(db, scope);
-          for (const name of [...ANALYSIS, ...OTHERS]) {
+          for (const name of [...ANALYSIS, ...OTHERS, SLICED]) {
             expect({ engine, query: name, scope, ...got.get(name) }, `${name} on ${engine}`).toEqual({ engine, query: name, scope, ...reference.get(name) });
           }
         }
