@@ -24,20 +24,22 @@ ranked AS (
     CAST(sum(c) OVER (PARTITION BY backend_key, server_key, path_prefix) AS BIGINT) AS n
   FROM counted
 ),
--- quantile_cont's positions: rn = (n - 1) * q lies between the ranks floor(rn) and ceil(rn); the duration at rank
--- k is the longest with `below` ≤ k. The two are weighed as DuckDB weighs doubles: lo * (1 - d) + hi * d.
+-- quantile_cont's positions: rn = (n - 1) * q lies between the ranks floor(rn) and ceil(rn).
+positions AS (
+  SELECT *, CAST(n - 1 AS DOUBLE) * 0.5::DOUBLE AS rn50, CAST(n - 1 AS DOUBLE) * 0.9::DOUBLE AS rn90,
+    CAST(n - 1 AS DOUBLE) * 0.99::DOUBLE AS rn99
+  FROM ranked
+),
+-- The duration at rank k is the longest with `below` ≤ k.
 neighbours AS (
   SELECT any_value(backend) AS backend, any_value(server) AS server, path_prefix, any_value(n) AS n, max(duration_ms) AS max_ms,
-    any_value(CAST(n - 1 AS DOUBLE) * 0.5::DOUBLE) AS rn50, any_value(CAST(n - 1 AS DOUBLE) * 0.9::DOUBLE) AS rn90,
-    any_value(CAST(n - 1 AS DOUBLE) * 0.99::DOUBLE) AS rn99,
-    CAST(max(duration_ms) FILTER (WHERE below <= floor(CAST(n - 1 AS DOUBLE) * 0.5::DOUBLE)) AS DOUBLE) AS lo50,
-    CAST(max(duration_ms) FILTER (WHERE below <= ceil(CAST(n - 1 AS DOUBLE) * 0.5::DOUBLE)) AS DOUBLE) AS hi50,
-    CAST(max(duration_ms) FILTER (WHERE below <= floor(CAST(n - 1 AS DOUBLE) * 0.9::DOUBLE)) AS DOUBLE) AS lo90,
-    CAST(max(duration_ms) FILTER (WHERE below <= ceil(CAST(n - 1 AS DOUBLE) * 0.9::DOUBLE)) AS DOUBLE) AS hi90,
-    CAST(max(duration_ms) FILTER (WHERE below <= floor(CAST(n - 1 AS DOUBLE) * 0.99::DOUBLE)) AS DOUBLE) AS lo99,
-    CAST(max(duration_ms) FILTER (WHERE below <= ceil(CAST(n - 1 AS DOUBLE) * 0.99::DOUBLE)) AS DOUBLE) AS hi99
-  FROM ranked GROUP BY backend_key, server_key, path_prefix
+    any_value(rn50) AS rn50, any_value(rn90) AS rn90, any_value(rn99) AS rn99,
+    CAST(max(duration_ms) FILTER (WHERE below <= floor(rn50)) AS DOUBLE) AS lo50, CAST(max(duration_ms) FILTER (WHERE below <= ceil(rn50)) AS DOUBLE) AS hi50,
+    CAST(max(duration_ms) FILTER (WHERE below <= floor(rn90)) AS DOUBLE) AS lo90, CAST(max(duration_ms) FILTER (WHERE below <= ceil(rn90)) AS DOUBLE) AS hi90,
+    CAST(max(duration_ms) FILTER (WHERE below <= floor(rn99)) AS DOUBLE) AS lo99, CAST(max(duration_ms) FILTER (WHERE below <= ceil(rn99)) AS DOUBLE) AS hi99
+  FROM positions GROUP BY backend_key, server_key, path_prefix
 )
+-- Weighed as DuckDB weighs doubles: lo * (1 - d) + hi * d, d = rn - floor(rn).
 SELECT backend, server, path_prefix, n AS count,
   lo50 * (1.0 - (rn50 - floor(rn50))) + hi50 * (rn50 - floor(rn50)) AS p50,
   lo90 * (1.0 - (rn90 - floor(rn90))) + hi90 * (rn90 - floor(rn90)) AS p90,
