@@ -141,6 +141,7 @@ function sessionCase(file: string, total: number, evidence: boolean): Promise<Ti
       await store.commit([position(rows)]);
       return rows;
     });
+    store.abandon();
     await store.release();
     return timing;
   });

@@ -134,6 +134,7 @@ export async function ingestInputs(db: Database, paths: readonly string[], optio
   } catch (error) {
     // The first failure is the one to report: cleaning up after it (a database DuckDB stopped using) may fail too.
     await pipeline?.close().catch(() => undefined);
+    store.abandon();
     await store.release().catch(() => undefined);
     throw storeFailure(error, store.path) ?? error;
   }

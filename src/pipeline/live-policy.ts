@@ -437,6 +437,8 @@ export async function followInputs(db: Database, inputs: readonly FollowInput[],
       };
       await pipeline.exclusive(() => store.finish(totals, started, (now() - started.getTime()) / 1000)).catch(fail);
     }
+    // After a failure the appenders are still open: they must close before the database does.
+    store.abandon();
     finished = true;
     return stats();
   })();
