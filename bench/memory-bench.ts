@@ -4,7 +4,7 @@
  *
  *   npm run build && npm run bench:memory -- [--lines N] [--runs R]
  *
- *   plain     bench/data/haproxy-N.log, the generated log of `npm run bench` (committed every 96 MiB of text: ~480,000 lines)
+ *   plain     bench/data/haproxy-N.log, the generated log of `npm run bench` (committed every 245,760 lines: two DuckDB row groups)
  *   gzip      the same compressed (`haproxy-N.log.gz`, gzip level 1): one transaction for the whole input, since
  *             its damage is only known at its end and then it is rolled back whole
  *   evidence  the same with every termination state set to `SD--` (`haproxy-N-evidence.log`): every session is a

@@ -8,7 +8,7 @@
  *   --runs R   run each case R times and report the fastest (default 3)
  *
  * Every case appends into a new DuckDB file the way `wsdiag ingest` does (src/store/database.ts's settings, one
- * DuckDB thread, BULK_MEMORY, a COMMIT every 491,520 rows) and is timed from the first append to the last COMMIT:
+ * DuckDB thread, BULK_MEMORY, a COMMIT every 245,760 rows) and is timed from the first append to the last COMMIT:
  *
  *   INTEGER × 20 / × 35  one data chunk of 2048 rows of plain INTEGER columns (a third random, a third small, a
  *                        third constant), copied in with one native call per column and appended again and
@@ -36,11 +36,8 @@ import { ensureLog, prng } from './generate-log.js';
 import { removeDb } from './run-command.js';
 
 const DATA = join(fileURLToPath(new URL('..', import.meta.url)), 'bench', 'data');
-/**
- * About as often as wsdiag ingest commits the generated log: every four of DuckDB's row groups (its 96 MiB of text
- * come first, at ~480,000 lines; COMMIT_ROWS=… to try another cadence).
- */
-const COMMIT_ROWS = Number(process.env['COMMIT_ROWS'] ?? 4 * 122_880);
+/** As wsdiag ingest commits: every two of DuckDB's row groups (COMMIT_ROWS=… to try another cadence). */
+const COMMIT_ROWS = Number(process.env['COMMIT_ROWS'] ?? 2 * 122_880);
 const SAMPLE_BATCHES = 50;
 
 interface Timing {

@@ -12,22 +12,14 @@ import { storeFailure } from '../store/store-failure.js';
 import { startPipeline, type OpenInput, type Pipeline, type PipelineOptions, type StartDecision } from './run-pipeline.js';
 
 /**
- * Lines between commits of a plain (uncompressed) input: eight of DuckDB's row groups (122,880 rows each), or sooner
- * by COMMIT_CHARS. A commit that ends inside a row group makes DuckDB write that partial group and start over
- * (committing every 51,200 rows held 35 INTEGER columns to ~650 k rows/s here, on row-group boundaries ~1.7 M), and
- * that holds for each table: raw_lines, which keeps the lines of the sessions that are not clean successes (28% of
- * the generated log), got ~70,000 rows a commit at two row groups, never a whole one. bench:store then took 8.6–12.6 s
- * for 2 M session rows with their evidence against 4.8 s at four row groups; `wsdiag ingest` of the 2 M-line log
- * was 0.80× the wall time at this cadence (farm-bench, paired runs), with the same peak RSS (~360 MB). A crash
+ * Lines between commits of a plain (uncompressed) input: two of DuckDB's row groups (122,880 rows each). A commit
+ * that ends inside a row group makes DuckDB write that partial group and start over: committing every 51,200 rows
+ * held 35 INTEGER columns to ~650 k rows/s here, on row-group boundaries the same appends reach ~1.7 M. A crash
  * loses what was not committed (the next run reads it again from the last resume point).
  */
-const COMMIT_LINES = 8 * 122_880;
-/**
- * …or sooner, once the lines since the last commit hold this much text: ~480,000 lines of the generated log (~209
- * bytes a line). 5000 lines of 60 KB in one transaction peaked at 1.19 GB; 6000 lines of 60 KB peaked at 795 MB with
- * 64 MiB here and with 96 MiB alike.
- */
-const COMMIT_CHARS = 96 * 1024 * 1024;
+const COMMIT_LINES = 2 * 122_880;
+/** …or sooner, once the lines since the last commit hold this much text (5000 lines of 60 KB in one transaction peaked at 1.19 GB). */
+const COMMIT_CHARS = 64 * 1024 * 1024;
 
 /**
  * Below this much text in all, lines are parsed on the main thread between appends: starting the parse worker

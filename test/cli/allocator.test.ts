@@ -38,16 +38,19 @@ async function allocatorSeenBy(args: string[], env: Record<string, string> = {})
 }
 
 describe("DuckDB's allocator options", () => {
-  it('give freed pages back at once in live mode, after a quarter of a second in a batch ingest, and are DuckDB\'s otherwise', () => {
+  it('give freed pages back at once in live mode, after a quarter of a second in a batch ingest and the analyses, and are DuckDB\'s otherwise', () => {
     expect(allocatorConf('live')).toBe('dirty_decay_ms:0,muzzy_decay_ms:0');
-    expect(allocatorConf('ingest')).toBe('dirty_decay_ms:250,muzzy_decay_ms:0');
-    for (const command of ['analyze', 'tui', 'query', undefined]) expect(allocatorConf(command), String(command)).toBeNull();
+    for (const command of ['ingest', 'analyze', 'report', 'sessions', 'query', 'tui']) {
+      expect(allocatorConf(command), command).toBe('dirty_decay_ms:250,muzzy_decay_ms:0');
+    }
+    for (const command of ['config', 'lint', 'export', 'completion', undefined]) expect(allocatorConf(command), String(command)).toBeNull();
   });
 
-  it('reach libduckdb: set before it loads, for live and ingest only, and a setting of the user wins', async () => {
+  it('reach libduckdb: set before it loads, for the commands that have them only, and a setting of the user wins', async () => {
     expect(await allocatorSeenBy(['live', '--format', 'text'])).toBe('dirty_decay_ms:0,muzzy_decay_ms:0');
     expect(await allocatorSeenBy(['ingest', '-'])).toBe('dirty_decay_ms:250,muzzy_decay_ms:0');
-    expect(await allocatorSeenBy(['analyze', '-'])).toBe('unset');
+    expect(await allocatorSeenBy(['analyze', '-'])).toBe('dirty_decay_ms:250,muzzy_decay_ms:0');
+    expect(await allocatorSeenBy(['config', 'samples/ws-httplog.cfg'])).toBe('unset');
     expect(await allocatorSeenBy(['live', '--format', 'text'], { [ALLOCATOR_ENV]: 'dirty_decay_ms:500' })).toBe('dirty_decay_ms:500');
   });
 });
