@@ -5,6 +5,7 @@
  *                               haproxy.cfg   the configuration it ran with (optional)
  *                               query.sql     for a setup macro: what to select from it (optional)
  *                               expected.json { rows, findings }: the query's rows and the findings its header makes
+ *   test/queries/<query>/query.sql            what every case of a setup macro selects from it, unless the case has its own
  *
  * so that a change to one query shows its effect on its own. `UPDATE_GOLDEN=1 npx vitest run test/queries` writes
  * the expected files from what the queries give now: read the diff before committing it.
@@ -40,10 +41,10 @@ async function run(query: string, dir: string): Promise<{ rows: Row[]; findings:
     await prepareDiagnoses(db);
     const scope = { since: null, until: null, backend: null };
     const q = queries.get(query)!;
-    const own = join(dir, 'query.sql');
+    const own = [join(dir, 'query.sql'), join(dir, '..', 'query.sql')].find((p) => existsSync(p));
     // A diagnosis through the materialized scope, as `analyze` runs it; a setup macro as `query` and the drill-downs
     // read it (the scope keeps only what the diagnoses read: test/diagnose/analyze.test.ts holds it to the macro).
-    const rows = existsSync(own)
+    const rows = own
       ? (await db.query(readFileSync(own, 'utf8'))).rows
       : await withScopedCauses(db, scope, async () => (await runQueryResult(db, query, scope)).rows);
     const spec = q.finding;

@@ -1,1 +1,0 @@
-SELECT line_no, client_ip, backend, server, status, termination, duration_ms, is_tunnel, path_prefix, upgrade_requested, upgrade_inferred, upgrade_visible, connection_without_upgrade, cause, cause_confidence FROM session_causes(NULL, NULL, NULL) ORDER BY source_id, line_no;
