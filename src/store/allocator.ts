@@ -6,6 +6,9 @@
 /** The variable libduckdb's jemalloc reads (jemalloc's MALLOC_CONF under DuckDB's prefix). */
 export const ALLOCATOR_ENV = 'DUCKDB_JE_MALLOC_CONF';
 
+/** The commands whose freed pages go back after a quarter of a second (see allocatorConf). */
+const QUICK_RETURN: ReadonlySet<string> = new Set(['ingest', 'analyze', 'report', 'sessions', 'query', 'tui']);
+
 /**
  * What each command asks of DuckDB's allocator. An allocator setting the user gives in ALLOCATOR_ENV wins.
  * - `live` runs for hours under a memory bound: freed pages go back to the system at once, where DuckDB's own
@@ -28,5 +31,3 @@ export function allocatorConf(command: string | undefined): string | null {
   if (command !== undefined && QUICK_RETURN.has(command)) return 'dirty_decay_ms:250,muzzy_decay_ms:0';
   return null;
 }
-
-const QUICK_RETURN: ReadonlySet<string> = new Set(['ingest', 'analyze', 'report', 'sessions', 'query', 'tui']);

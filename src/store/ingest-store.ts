@@ -112,6 +112,17 @@ function appendOptional(appender: DuckDBAppender, value: string | number | null,
   else appender.appendVarchar(String(value));
 }
 
+/** Runs every step in order; the first error stops them, unless `tolerant`, when each step runs and errors are dropped. */
+function eachStep(steps: readonly (() => void)[], tolerant: boolean): void {
+  for (const step of steps) {
+    try {
+      step();
+    } catch (error) {
+      if (!tolerant) throw error;
+    }
+  }
+}
+
 export class IngestStore {
   private constructor(
     private readonly db: Database,
@@ -172,6 +183,8 @@ export class IngestStore {
   }
 
   private inTransaction = false;
+  /** Whether the appenders are closed (finish or abandon). */
+  private closed = false;
 
   /** Opens a transaction unless one is open: rows are only ever appended inside one. */
   async begin(): Promise<void> {
@@ -333,10 +346,7 @@ export class IngestStore {
 
   /** Drops every row added since the last commit (a corrupt input). */
   async rollback(): Promise<void> {
-    this.sessions.discard();
-    this.events.clear();
-    this.rejects.clear();
-    this.rawLines.clear();
+    this.discardAppended(false);
     // A failed COMMIT has already ended the transaction: there is nothing left to roll back then.
     await this.db.run('ROLLBACK').catch((error: Error) => {
       if (!/no transaction is active/.test(error.message)) throw error;
@@ -348,32 +358,24 @@ export class IngestStore {
    * After a failure: drops the rows not committed and closes the appenders. They must not outlive the database: an
    * appender that the garbage collector destroys after its connection closed corrupts the native heap (the store
    * bench, which never closed them, aborted with "corrupted double-linked list" in two runs of four). Safe to call
-   * after finish() and more than once; an appender that DuckDB already broke is left as it is.
+   * after finish() and more than once; an appender that DuckDB already broke is left as it is (the failure being
+   * reported is the first one).
    */
   abandon(): void {
     if (this.closed) return;
-    for (const step of [() => this.sessions.discard(), () => this.events.clear(), () => this.rejects.clear(), () => this.rawLines.clear()]) {
-      try {
-        step();
-      } catch {
-        // The failure being reported is the first one.
-      }
-    }
+    this.discardAppended(true);
     this.closeAppenders(true);
   }
 
-  private closed = false;
+  /** The rows appended since the last commit, dropped from every appender. */
+  private discardAppended(tolerant: boolean): void {
+    eachStep([() => this.sessions.discard(), () => this.events.clear(), () => this.rejects.clear(), () => this.rawLines.clear()], tolerant);
+  }
 
   private closeAppenders(tolerant = false): void {
     if (this.closed) return;
     this.closed = true;
-    for (const close of [() => this.sessions.close(), () => this.events.closeSync(), () => this.rejects.closeSync(), () => this.rawLines.close()]) {
-      try {
-        close();
-      } catch (error) {
-        if (!tolerant) throw error;
-      }
-    }
+    eachStep([() => this.sessions.close(), () => this.events.closeSync(), () => this.rejects.closeSync(), () => this.rawLines.close()], tolerant);
   }
 
   /** Gives DuckDB its threads and its memory limit back (after an ingest); safe to call more than once. */
