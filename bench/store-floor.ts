@@ -31,7 +31,7 @@ import { LineDecoder, type DecodeReply } from '../src/pipeline/line-decoder.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../src/pipeline/run-pipeline.js';
 import { openDatabase, type Database } from '../src/store/database.js';
 import { BULK_MEMORY, IngestStore } from '../src/store/ingest-store.js';
-import { SESSION_BATCH_ROWS } from '../src/store/session-columns.js';
+import { SESSION_BATCH_ROWS, TEXT_COLUMNS } from '../src/store/session-columns.js';
 import { ensureLog, prng } from './generate-log.js';
 import { removeDb } from './run-command.js';
 
@@ -105,17 +105,26 @@ function integerCase(columns: number, total: number): Promise<Timing> {
 
 /** The rows of the first SAMPLE_BATCHES chunks of `file`, encoded for `store` as the parse worker encodes them. */
 async function encodedSample(file: string, store: IngestStore): Promise<DecodeReply[]> {
-  const decoder = new LineDecoder({ parser: {}, maxLineBytes: DEFAULT_MAX_LINE_BYTES, names: store.nameEntries() });
+  const decoder = new LineDecoder({ parser: {}, maxLineBytes: DEFAULT_MAX_LINE_BYTES, names: store.nameEntries(), alignRows: 0, sessionRows: 0 });
   decoder.decode({ op: 'open', source: 1, start: { firstLineNo: 1, offset: 0, insideLine: false, tail: new Uint8Array(0), referenceDateMs: null, skipLines: 0 } });
   const result = newInputResult();
   const probe = await probeFile(file, result);
   if (!probe) throw new Error(result.message ?? result.status);
   const sample: DecodeReply[] = [];
   for await (const chunk of readFile(probe, { offset: 0 }, result, 64 * 1024)) {
-    sample.push(decoder.decode({ op: 'bytes', source: 1, bytes: chunk }));
+    sample.push(...decoder.decode({ op: 'bytes', source: 1, bytes: chunk }));
     if (sample.length === SAMPLE_BATCHES) break;
   }
   return sample;
+}
+
+const RAW = TEXT_COLUMNS.indexOf('raw');
+/** `batch` as if no line were kept as evidence (a session's is its raw column). */
+function withoutEvidence(batch: DecodeReply): DecodeReply {
+  const sessions = batch.sessions.map((s) => ({
+    ...s, texts: s.texts.map((t, k) => (k === RAW ? { joined: '', lengths: new Int32Array(s.rows).fill(-1) } : t)),
+  }));
+  return { ...batch, sessions, evidence: [] };
 }
 
 function sessionCase(file: string, total: number, evidence: boolean): Promise<Timing> {
@@ -129,7 +138,7 @@ function sessionCase(file: string, total: number, evidence: boolean): Promise<Ti
       let sinceCommit = 0;
       for (let k = 0; rows < total; k++) {
         const batch = sample[k % sample.length]!;
-        store.addEncoded(evidence ? batch : { ...batch, evidence: [] }, source);
+        store.addEncoded(evidence ? batch : withoutEvidence(batch), source);
         rows += batch.lines;
         sinceCommit += batch.lines;
         if (sinceCommit >= COMMIT_ROWS) {

@@ -53,13 +53,46 @@ export interface LineBlock {
    * over-long line whose middle was skipped): what a later reader checks before it resumes there.
    */
   readonly tail: Buffer;
+  /**
+   * From this index of `bytes` on, the bytes are the source's as read, the one at exactFrom being at source offset
+   * exactFromOffset (before it lie held bytes, of which an over-long line may have lost some); -1 when no part of
+   * the block is known that way. What resumeAfter needs to cut a block between two of its lines.
+   */
+  readonly exactFrom: number;
+  readonly exactFromOffset: number;
 }
 
 /** How many bytes before a resume point identify it. */
 export const TAIL_BYTES = 1024;
 
 const EMPTY = Buffer.alloc(0);
-const NO_LINES = { bytes: EMPTY, count: 0, starts: new Int32Array(0), ends: new Int32Array(0), notes: [], utf8: true } as const;
+const NO_LINES = { bytes: EMPTY, count: 0, starts: new Int32Array(0), ends: new Int32Array(0), notes: [], utf8: true, exactFrom: -1, exactFromOffset: 0 } as const;
+
+/** Where a reader may resume: the source offset, and the bytes just before it (see LineBlock.endOffset and tail). */
+export interface ResumePoint {
+  readonly endOffset: number;
+  readonly tail: Buffer;
+}
+
+/**
+ * The resume point after the first `n` lines of `block` (0 < n < block.count), as if the block had ended there; null
+ * when the block cannot tell it exactly (the next line starts less than TAIL_BYTES after the block's exact bytes
+ * begin). Line n starts just after the newline that ends line n - 1, so that is the offset.
+ */
+export function resumeAfter(block: LineBlock, n: number): ResumePoint | null {
+  if (n <= 0 || n >= block.count || block.exactFrom < 0) return null;
+  const at = block.starts[n]!;
+  if (at - TAIL_BYTES < block.exactFrom) return null;
+  return { endOffset: block.exactFromOffset + (at - block.exactFrom), tail: Buffer.from(block.bytes.subarray(at - TAIL_BYTES, at)) };
+}
+
+/** The smallest n for which resumeAfter(block, n) is known (block.count when there is none). */
+export function firstCut(block: LineBlock): number {
+  if (block.exactFrom < 0) return block.count;
+  let n = 1;
+  while (n < block.count && block.starts[n]! - TAIL_BYTES < block.exactFrom) n++;
+  return n;
+}
 
 /** Where to cut a line of UTF-8 at most `cap` bytes long so that no character is split (back over continuation bytes). */
 export function utf8Boundary(bytes: Uint8Array, start: number, cap: number): number {
@@ -124,6 +157,7 @@ export class LineSplitter {
     const input = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const blockStart = this.lineEnd;
     if (input.length === 0) return { ...NO_LINES, endOffset: blockStart, tail: this.tail };
+    const inputOffset = this.offset;
     this.offset += input.length;
     const firstNl = input.indexOf(10);
     if (firstNl < 0) {
@@ -148,7 +182,7 @@ export class LineSplitter {
     this.keepTail(this.skipped > 0 ? input.subarray(0, lastNl - shift + 1) : bytes.subarray(0, lastNl + 1), this.skipped === 0);
     this.resetHeld();
     if (at < bytes.length) this.hold(bytes, at, bytes.length);
-    return this.block(bytes, starts, ends, notes, this.lineEnd);
+    return this.block(bytes, starts, ends, notes, this.lineEnd, shift, inputOffset);
   }
 
   private keepTail(exact: Buffer, afterTail: boolean): void {
@@ -242,12 +276,12 @@ export class LineSplitter {
     this.skipped += to - from - take;
   }
 
-  private block(bytes: Buffer, starts: number[], ends: number[], notes: LineNote[], endOffset: number): LineBlock {
+  private block(bytes: Buffer, starts: number[], ends: number[], notes: LineNote[], endOffset: number, exactFrom = -1, exactFromOffset = 0): LineBlock {
     const count = starts.length;
     const lastEnd = count ? ends[count - 1]! : 0;
     return {
       bytes, count, starts: Int32Array.from(starts), ends: Int32Array.from(ends), notes,
-      utf8: isUtf8(bytes.subarray(0, lastEnd)), endOffset, tail: this.tail,
+      utf8: isUtf8(bytes.subarray(0, lastEnd)), endOffset, tail: this.tail, exactFrom, exactFromOffset,
     };
   }
 }

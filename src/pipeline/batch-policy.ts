@@ -7,18 +7,22 @@
 import { tailMatches, type KnownSource } from '../input/fingerprint.js';
 import { guessTextBytes, newInputResult, probeFile, readFile, readFileAt, readStream, type InputResult, type InputStatus } from '../input/read-source.js';
 import type { Database } from '../store/database.js';
-import { IngestStore, type IngestTotals } from '../store/ingest-store.js';
+import { IngestStore, ROW_GROUP_ROWS, type IngestTotals } from '../store/ingest-store.js';
 import { storeFailure } from '../store/store-failure.js';
 import { startPipeline, type OpenInput, type Pipeline, type PipelineOptions, type StartDecision } from './run-pipeline.js';
 
 /**
- * Lines between commits of a plain (uncompressed) input: two of DuckDB's row groups (122,880 rows each). A commit
- * that ends inside a row group makes DuckDB write that partial group and start over: committing every 51,200 rows
- * held 35 INTEGER columns to ~650 k rows/s here, on row-group boundaries the same appends reach ~1.7 M. A crash
- * loses what was not committed (the next run reads it again from the last resume point).
+ * Lines between commits of a plain (uncompressed) input: two of DuckDB's row groups. A commit is made where the
+ * session table ends on a row-group boundary (the parse worker cuts its replies there: DecodeReply.boundary) once
+ * this many lines or half of COMMIT_CHARS came since the last one; without a boundary, at twice this many lines
+ * or at COMMIT_CHARS. A commit that ends inside a row group makes DuckDB append the next transaction's rows one by
+ * one into that group and drop the groups it had already written for them: committing every 51,200 rows held 35
+ * INTEGER columns to ~650 k rows/s here, on row-group boundaries the same appends reach ~1.7 M; a 2 M-line ingest
+ * left 100 MB of free blocks in its file. A crash loses what was not committed (the next run reads it again from
+ * the last resume point).
  */
-const COMMIT_LINES = 2 * 122_880;
-/** …or sooner, once the lines since the last commit hold this much text (5000 lines of 60 KB in one transaction peaked at 1.19 GB). */
+const COMMIT_LINES = 2 * ROW_GROUP_ROWS;
+/** The most text between commits (5000 lines of 60 KB in one transaction peaked at 1.19 GB). */
 const COMMIT_CHARS = 64 * 1024 * 1024;
 
 /**
@@ -67,9 +71,9 @@ export interface IngestReport {
 export interface IngestOptions extends PipelineOptions {
   /** What '-' reads. */
   readonly stdin?: NodeJS.ReadableStream;
-  /** Lines between commits of a plain input (default COMMIT_LINES). */
+  /** Lines between commits of a plain input (default COMMIT_LINES; on session-table boundaries of up to this many rows). */
   readonly commitLines?: number;
-  /** …or sooner, once the lines since the last commit hold this many characters (default COMMIT_CHARS). */
+  /** The most characters between commits (default COMMIT_CHARS). */
   readonly commitChars?: number;
   /** For tests: the size of the chunks read from files. */
   readonly chunkBytes?: number;
@@ -90,12 +94,16 @@ export async function ingestInputs(db: Database, paths: readonly string[], optio
     };
     const commitLines = options.commitLines ?? COMMIT_LINES;
     const commitChars = options.commitChars ?? COMMIT_CHARS;
+    /** A commit is due: on a boundary once enough came, anywhere once twice as many lines or the most text did. */
+    const due = (input: OpenInput, boundary: boolean): boolean =>
+      (boundary && (input.linesSinceCommit >= commitLines || input.charsSinceCommit >= commitChars / 2)) ||
+      input.linesSinceCommit >= 2 * commitLines || input.charsSinceCommit >= commitChars;
     // Plain inputs commit as they go (bounded memory, resumable); a compressed one stays one transaction, because
     // its damage is only known at its end and then it is rolled back whole.
     let linesRead = 0;
-    const running: Pipeline = await startPipeline(store, options, {
+    const running: Pipeline = await startPipeline(store, { ...options, alignRows: Math.min(ROW_GROUP_ROWS, commitLines) }, {
       onStored: async (input, reply) => {
-        if (!input.compressed && (input.linesSinceCommit >= commitLines || input.charsSinceCommit >= commitChars)) await running.commit([input]);
+        if (!input.compressed && due(input, reply.boundary)) await running.commit([input]);
         linesRead += reply.lines;
         options.onProgress?.(linesRead);
       },

@@ -1,6 +1,7 @@
 /**
  * Blocks of lines → the rows they become, encoded for the store: sessions as columns (typed arrays that move
- * between threads without a copy), events, rejects and evidence lines as plain values. It runs on the parse
+ * between threads without a copy, a session's evidence line among them), events, rejects and the evidence lines
+ * kept byte for byte as plain values. It runs on the parse
  * worker (or, where asked, on the main thread): one encoder per pipeline, one parser per source.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
@@ -28,6 +29,12 @@ export interface EncodedLines extends EncodedRows {
 
 const EMPTY_COUNTS = (): LineCounts => ({ sessions: 0, events: 0, rejects: 0, blank: 0 });
 
+/** Where LineEncoder.encode may stop early: before the first line from index `fromLine` on once `sessions` sessions are encoded. */
+export interface EncodeStop {
+  readonly sessions: number;
+  readonly fromLine: number;
+}
+
 /** Encodes blocks of lines; the name dictionary lives as long as it, each source brings its own parser. */
 export class LineEncoder implements LineSink {
   private readonly sessions: SessionEncoder;
@@ -40,8 +47,11 @@ export class LineEncoder implements LineSink {
     this.sessions = new SessionEncoder(names);
   }
 
-  /** The rows of `block`, whose first line is line number `firstLineNo` of its source. */
-  encode(block: LineBlock, parser: LineParser, firstLineNo: number): EncodedLines {
+  /**
+   * The rows of `block`, whose first line is line number `firstLineNo` of its source; or of its first lines only,
+   * when `stop` says where to stop (EncodedLines.lines tells how many).
+   */
+  encode(block: LineBlock, parser: LineParser, firstLineNo: number, stop: EncodeStop | null = null): EncodedLines {
     this.out = { sessions: [], evidence: [], events: [], rejects: [] };
     const counts = EMPTY_COUNTS();
     const { bytes, starts, ends, notes } = block;
@@ -52,7 +62,12 @@ export class LineEncoder implements LineSink {
     // Pure ASCII (most logs): lines may be read from their bytes (LineParser.parseBytes), a string made only of
     // what is kept.
     const ascii = block.utf8 && block.count > 0 && isAscii(bytes.subarray(starts[0]!, ends[block.count - 1]!));
-    for (let i = 0; i < block.count; i++) {
+    let count = block.count;
+    for (let i = 0; i < count; i++) {
+      if (stop !== null && counts.sessions >= stop.sessions && i >= stop.fromLine) {
+        count = i;
+        break;
+      }
       const start = starts[i]!;
       const end = ends[i]!;
       if (ascii && (noteAt >= notes.length || notes[noteAt]!.index !== i)) {
@@ -93,7 +108,7 @@ export class LineEncoder implements LineSink {
       if (outcome && outcome.kind !== 'blank' && !Number.isNaN(outcome.tsMs) && !(outcome.tsMs <= latestTsMs)) latestTsMs = outcome.tsMs;
     }
     if (this.sessions.rows > 0) this.out.sessions.push(this.sessions.take());
-    return { lines: block.count, chars, widest, counts, latestTsMs, names: this.names.takePending(), ...this.out };
+    return { lines: count, chars, widest, counts, latestTsMs, names: this.names.takePending(), ...this.out };
   }
 
   /** Forgets the names handed out so far (rows encoded from now on bring theirs again, with new ids). */
@@ -102,8 +117,10 @@ export class LineEncoder implements LineSink {
   }
 
   addSession(rec: SessionRecord, meta: SessionMeta, evidence: string | null, bytes: Uint8Array | null): void {
-    if (this.sessions.add(rec, meta)) this.out.sessions.push(this.sessions.take());
-    if (evidence !== null) this.out.evidence.push({ lineNo: meta.lineNo, raw: evidence, bytes });
+    // The evidence line goes in the session's row, unless its exact bytes must be kept too (raw_line_rows).
+    const inRow = bytes === null ? evidence : null;
+    if (this.sessions.add(rec, meta, inRow)) this.out.sessions.push(this.sessions.take());
+    if (evidence !== null && inRow === null) this.out.evidence.push({ lineNo: meta.lineNo, raw: evidence, bytes });
   }
 
   addEvent(lineNo: number, tsMs: number, host: string | null, pid: number, event: EventRecord, bytes: Uint8Array | null, raw: string): void {

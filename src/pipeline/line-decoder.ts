@@ -3,7 +3,7 @@
  * splitter) → parsed and encoded rows, with where the source may be resumed. Pure apart from its state, so it
  * runs on the worker thread (parse-worker.ts) or, where asked, on the main thread: both store the same rows.
  */
-import { LineSplitter, type LineBlock } from '../input/split-lines.js';
+import { firstCut, LineSplitter, resumeAfter, type LineBlock } from '../input/split-lines.js';
 import { createLineParser, type LineParser, type LineParserOptions } from '../parse/parse-line.js';
 import { seededEncoder, type EncodedLines, type LineEncoder } from './encode-lines.js';
 
@@ -13,6 +13,12 @@ export interface DecoderSeed {
   readonly maxLineBytes: number;
   /** The store's names as [id, value], so that ids handed out here extend the store's. */
   readonly names: [number, string][];
+  /**
+   * Cut replies where the sessions stored, counting the `sessionRows` the store held before, make a whole number of
+   * `alignRows` (DuckDB's row groups: see DecodeReply.boundary); 0: never.
+   */
+  readonly alignRows: number;
+  readonly sessionRows: number;
 }
 
 /** Where a source starts: its first line's number and, when resumed, its offset and the bytes before it. */
@@ -52,6 +58,15 @@ export interface DecodeReply extends EncodedLines {
   readonly tail: Uint8Array;
   /** The source's unfinished line was stored as partial: its rest, if it comes, is a continuation. */
   readonly insideLine: boolean;
+  /** Another reply to the same request follows (a request's lines may be cut where `boundary` falls). */
+  readonly more: boolean;
+  /**
+   * The sessions encoded up to this reply's end (with those the store held before) fill a whole number of
+   * DecoderSeed.alignRows: committed here, the session table ends on a row-group boundary. A commit that ends
+   * inside a row group makes DuckDB append the next transaction's rows one by one into it and drop the row groups
+   * it had already written for them: time spent twice and free blocks left in the file.
+   */
+  readonly boundary: boolean;
 }
 
 interface SourceState {
@@ -64,12 +79,16 @@ interface SourceState {
 export class LineDecoder {
   private readonly encoder: LineEncoder;
   private readonly sources = new Map<number, SourceState>();
+  /** Sessions to encode before the next boundary (see DecodeReply.boundary). */
+  private untilBoundary: number;
 
   constructor(private readonly seed: DecoderSeed) {
     this.encoder = seededEncoder(seed.names, seed.maxLineBytes);
+    this.untilBoundary = seed.alignRows > 0 ? seed.alignRows - (seed.sessionRows % seed.alignRows) : Number.POSITIVE_INFINITY;
   }
 
-  decode(request: DecodeRequest): DecodeReply {
+  /** The replies to a request, in order: one, or more when its lines were cut at a boundary. */
+  decode(request: DecodeRequest): DecodeReply[] {
     if (request.op === 'forget-names') {
       // Every row encoded before this reply carries the old ids; every later one brings its names anew.
       this.encoder.forgetNames();
@@ -96,19 +115,38 @@ export class LineDecoder {
     return this.reply(request.source, state, block);
   }
 
-  private reply(source: number, state: SourceState | null, block: LineBlock | null): DecodeReply {
-    const empty = { lines: 0, chars: 0, widest: 0, counts: { sessions: 0, events: 0, rejects: 0, blank: 0 }, latestTsMs: Number.NaN, names: [], sessions: [], evidence: [], events: [], rejects: [] };
-    if (!state || !block) return { ...empty, source, skipped: 0, endOffset: 0, tail: new Uint8Array(0), insideLine: false };
-    let skipped = 0;
-    let rows: EncodedLines = empty;
-    if (block.count > 0) {
-      // A legacy resume: the first lines were stored by an earlier run that kept only their count.
-      skipped = Math.min(state.skipLines, block.count);
-      state.skipLines -= skipped;
-      rows = skipped < block.count ? this.encoder.encode(skipped ? dropLines(block, skipped) : block, state.parser, state.nextLineNo + skipped) : { ...empty, lines: 0 };
-      state.nextLineNo += block.count;
+  private reply(source: number, state: SourceState | null, block: LineBlock | null): DecodeReply[] {
+    const empty: EncodedLines = {
+      lines: 0, chars: 0, widest: 0, counts: { sessions: 0, events: 0, rejects: 0, blank: 0 }, latestTsMs: Number.NaN, names: [], sessions: [], evidence: [],
+      events: [], rejects: [],
+    };
+    const alone = { source, more: false, boundary: false };
+    if (!state || !block) return [{ ...empty, ...alone, skipped: 0, endOffset: 0, tail: new Uint8Array(0), insideLine: false }];
+    const end = { endOffset: block.endOffset, tail: block.tail, insideLine: state.splitter.insideLine };
+    // A legacy resume: the first lines were stored by an earlier run that kept only their count.
+    const skipped = Math.min(state.skipLines, block.count);
+    state.skipLines -= skipped;
+    if (skipped === block.count) return [{ ...empty, ...alone, lines: skipped, skipped, ...end }];
+    const replies: DecodeReply[] = [];
+    let rest = skipped ? dropLines(block, skipped) : block;
+    let lineNo = state.nextLineNo + skipped;
+    state.nextLineNo += block.count;
+    for (;;) {
+      const rows = this.encoder.encode(rest, state.parser, lineNo, { sessions: this.untilBoundary, fromLine: firstCut(rest) });
+      // Past the boundary only where no cut could be told exactly (see resumeAfter): the next one stays in step.
+      this.untilBoundary -= rows.counts.sessions;
+      const boundary = this.untilBoundary === 0;
+      if (this.untilBoundary <= 0) this.untilBoundary = this.seed.alignRows - (-this.untilBoundary % this.seed.alignRows);
+      const first = replies.length === 0 ? skipped : 0;
+      const cut = rows.lines < rest.count ? resumeAfter(rest, rows.lines) : null;
+      if (cut === null) {
+        replies.push({ ...rows, lines: rows.lines + first, source, skipped: first, ...end, more: false, boundary });
+        return replies;
+      }
+      replies.push({ ...rows, lines: rows.lines + first, source, skipped: first, endOffset: cut.endOffset, tail: cut.tail, insideLine: false, more: true, boundary });
+      lineNo += rows.lines;
+      rest = dropLines(rest, rows.lines);
     }
-    return { ...rows, lines: rows.lines + skipped, source, skipped, endOffset: block.endOffset, tail: block.tail, insideLine: state.splitter.insideLine };
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The parse worker: splits, parses and encodes the bytes the pipeline reads, on the second core, while the main
  * thread stores. Requests come on the parent port, in order; each reply goes out on the port it was given (then a
- * ring on the parent port), in the same order. See worker-client.ts.
+ * ring on the parent port), in the same order: one or more per request (see DecodeReply.more). See worker-client.ts.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { transferables } from './encode-lines.js';
@@ -26,8 +26,7 @@ if (port) {
       return;
     }
     try {
-      const rows = decoder.decode(request);
-      send({ rows }, transferables(rows));
+      for (const rows of decoder.decode(request)) send({ rows }, transferables(rows));
     } catch (error) {
       send({ error: (error as Error).message ?? String(error) });
     }

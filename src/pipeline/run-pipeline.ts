@@ -27,6 +27,8 @@ export interface PipelineOptions extends LineParserOptions {
    * same decoder, between appends: batch-policy.ts chooses it for small inputs, where the worker's start costs more).
    */
   readonly parseOn?: 'worker' | 'main';
+  /** See DecoderSeed.alignRows (batch-policy.ts commits where it falls); 0 or absent: replies are never cut. */
+  readonly alignRows?: number;
 }
 
 /** Requests sent to the worker and not answered yet: reading waits beyond this (bounded memory). */
@@ -159,7 +161,7 @@ export interface PipelineHooks {
 
 export async function startPipeline(store: IngestStore, options: PipelineOptions, hooks: PipelineHooks = {}): Promise<Pipeline> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const seed = { parser: parserOptionsOf(options), maxLineBytes, names: store.nameEntries() };
+  const seed = { parser: parserOptionsOf(options), maxLineBytes, names: store.nameEntries(), alignRows: options.alignRows ?? 0, sessionRows: store.sessionRows };
   const decoder: Decoder = options.parseOn === 'main' ? decodeOnMainThread(seed) : decodeInWorker(seed);
   const known = new Map((await store.knownSources()).map((k) => [k.sourceId, k] as const));
   /** What each request sent was for, in order. */
@@ -219,10 +221,12 @@ export async function startPipeline(store: IngestStore, options: PipelineOptions
         continue;
       }
       const reply = await decoder.next();
-      sent.shift();
+      // The request's last reply (a request may have several: see DecodeReply.more).
+      const last = !reply.more;
+      if (last) sent.shift();
       await exclusive(() => apply(entry, reply));
       if (entry.input && entry.op !== 'open') await hooks.onStored?.(entry.input, reply);
-      if (entry.input) entry.input.tookReply();
+      if (entry.input && last) entry.input.tookReply();
       for (const wake of wakeReaders.splice(0)) wake();
       // Let timers, keys and renders run between turns.
       if (sent.length === 0) await new Promise((resolve) => setImmediate(resolve));

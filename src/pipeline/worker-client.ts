@@ -17,9 +17,9 @@ export type WorkerReply = { rows: DecodeReply } | { error: string };
 export interface Decoder {
   /** Queues a request. Bytes are moved to the worker: the caller must not use them again. */
   send(request: DecodeRequest): void;
-  /** The reply to the oldest request not taken yet (a request must have been sent). */
+  /** The next reply to the oldest request not answered yet (a request must have been sent); see DecodeReply.more. */
   next(): Promise<DecodeReply>;
-  /** Requests sent whose replies were not taken yet. */
+  /** Requests sent whose last reply was not taken yet. */
   readonly pending: number;
   /** Ends the worker; replies not taken are dropped. */
   close(): Promise<void>;
@@ -83,8 +83,11 @@ export function decodeInWorker(seed: DecoderSeed): Decoder {
       for (;;) {
         const message = receiveMessageOnPort(replies)?.message as WorkerReply | undefined;
         if (message) {
-          pending--;
-          if ('error' in message) throw new Error(message.error);
+          if ('error' in message) {
+            pending--;
+            throw new Error(message.error);
+          }
+          if (!message.rows.more) pending--;
           return message.rows;
         }
         if (failure) throw failure;
@@ -104,20 +107,26 @@ export function decodeInWorker(seed: DecoderSeed): Decoder {
 export function decodeOnMainThread(seed: DecoderSeed): Decoder {
   const decoder = new LineDecoder(seed);
   const queue: DecodeRequest[] = [];
+  /** Replies of the request being answered, not taken yet. */
+  let ready: DecodeReply[] = [];
   return {
     get pending() {
-      return queue.length;
+      return queue.length + (ready.length > 0 ? 1 : 0);
     },
     send(request) {
       queue.push(request.op === 'bytes' ? { ...request, bytes: Buffer.from(request.bytes) } : request);
     },
     async next() {
-      const request = queue.shift();
-      if (!request) throw new Error('no request to answer');
-      return decoder.decode(request);
+      if (ready.length === 0) {
+        const request = queue.shift();
+        if (!request) throw new Error('no request to answer');
+        ready = decoder.decode(request);
+      }
+      return ready.shift()!;
     },
     async close() {
       queue.length = 0;
+      ready = [];
     },
   };
 }

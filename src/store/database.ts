@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analysisMemoryBytes, duckdbSize, machineMemory, type MemoryFacts } from './memory-budget.js';
 import { defaultThreads } from './threads.js';
-import { CONFIG_SCHEMA_SQL, SESSIONS_IN_SQL, schemaSql } from './schema.js';
+import { CONFIG_SCHEMA_SQL, migrationSql, SESSIONS_IN_SQL, schemaSql } from './schema.js';
 import { StoreError, storeFailure } from './store-failure.js';
 
 /** A value a query returns, JSON-safe: lists as arrays, structs and maps as objects. */
@@ -175,6 +175,7 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
     }
   } else {
     try {
+      if (path !== null) await migrate(connection);
       await connection.run(schemaSql(path !== null));
       await connection.run(CONFIG_SCHEMA_SQL);
     } catch (error) {
@@ -189,6 +190,15 @@ export async function openDatabase(path: string | null, options: DatabaseOptions
   };
   if (shared.sessionsIn) await connection.run(SESSIONS_IN_SQL);
   return handle(instance, connection, options.label ?? location, shared, true);
+}
+
+/** Brings a file an earlier version wrote to today's schema (see migrationSql); nothing to do for a new file. */
+async function migrate(connection: DuckDBConnection): Promise<void> {
+  const tables = await connection.runAndReadAll(
+    "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary AND table_name IN ('session_rows', 'raw_lines')",
+  );
+  const names = new Set(tables.getRows().map((row) => String(row[0])));
+  if (names.has('session_rows')) await connection.run(migrationSql(names.has('raw_lines')));
 }
 
 /** What the handles of one instance's connections share. */

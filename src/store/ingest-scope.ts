@@ -8,7 +8,7 @@
 import type { Database } from './database.js';
 
 /** The stored tables keyed by source, and the ingest log. */
-const BY_SOURCE = ['session_rows', 'events', 'rejects', 'raw_lines'] as const;
+const BY_SOURCE = ['session_rows', 'events', 'rejects', 'raw_line_rows', 'raw_lines'] as const;
 
 /** An identifier as DuckDB quotes it (the catalog is named after the database file). */
 const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;

@@ -33,7 +33,7 @@ export interface EncodedReject {
   readonly bytes: Uint8Array | null;
 }
 
-/** The raw text of a session kept as evidence (see raw_lines). */
+/** A session's line kept as evidence with its exact bytes (not valid UTF-8): a row of raw_line_rows. */
 export interface EncodedEvidence {
   readonly lineNo: number;
   readonly raw: string;
@@ -101,6 +101,8 @@ export interface IngestTotals {
  */
 export const BULK_MEMORY = '64MB';
 export const LONG_TEXT_MEMORY = '256MB';
+/** Rows of one of DuckDB's row groups (its default row_group_size). */
+export const ROW_GROUP_ROWS = 122_880;
 /** Lines longer than this may hold strings over 4 KiB (UTF-8 takes up to 3 bytes a character): see allowLongText. */
 export const LONG_TEXT_CHARS = Math.floor(4096 / 3);
 
@@ -134,6 +136,8 @@ export class IngestStore {
     readonly ingestId: number,
     /** DuckDB's memory limit before a bulk ingest lowered it, restored by release(); null when not lowered. */
     private readonly memoryBefore: string | null,
+    /** Rows the session table held when this run began. */
+    readonly sessionRows: number,
   ) {}
 
   /**
@@ -152,10 +156,12 @@ export class IngestStore {
     const existing = await db.query('SELECT id, value FROM names');
     names.load(existing.rows.map((r) => [Number(r['id']), String(r['value'])] as const));
     const id = Number((await db.query("SELECT nextval('ingest_ids') AS id")).rows[0]!['id']);
+    const sessionRows = Number((await db.query('SELECT count(*) AS n FROM session_rows')).rows[0]!['n']);
     const c = db.connection;
     return new IngestStore(
       db, names, await SessionLoader.create(c, names),
-      await c.createAppender('events'), await c.createAppender('rejects'), new RawLineLoader(await c.createAppender('raw_lines')), id, memoryBefore,
+      await c.createAppender('events'), await c.createAppender('rejects'), new RawLineLoader(await c.createAppender('raw_line_rows')), id, memoryBefore,
+      sessionRows,
     );
   }
 

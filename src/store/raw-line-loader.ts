@@ -1,7 +1,6 @@
 /**
- * Bulk load of the evidence lines into `raw_lines`, one DuckDB data chunk (2048 rows) at a time: the two number
- * columns in one copy each, the text one native call per line. Appended value by value (four calls and an endRow
- * per line), the ~28 % of lines kept as evidence cost the store as much as all the sessions' numbers.
+ * Bulk load of the evidence lines that are not in a session's row (see schema.ts: raw_line_rows) one DuckDB data
+ * chunk (2048 rows) at a time: the two number columns in one copy each, the text one native call per line.
  */
 import ddb from '@duckdb/node-bindings';
 import { BLOB, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBAppender } from '@duckdb/node-api';

@@ -1,7 +1,7 @@
 /**
  * How long rows are kept: `--retain` drops what is older than a point in time; live mode keeps a sliding window
  * (and a row budget within it). One place deletes rows, so that a session never outlives its evidence line or the
- * other way round.
+ * other way round (most evidence lines are a column of their session's row; raw_line_rows holds the others).
  */
 import type { Database } from './database.js';
 
@@ -37,7 +37,7 @@ export async function pruneWindow(db: Database, window: PruneWindow): Promise<vo
 async function pruneRows(db: Database, window: PruneWindow): Promise<void> {
   if (window.sessionsBeforeMs !== null) {
     await db.run(
-      `DELETE FROM raw_lines r USING session_rows s
+      `DELETE FROM raw_line_rows r USING session_rows s
        WHERE r.source_id = s.source_id AND r.line_no = s.line_no AND s.ts_ms < $cutoff`,
       { cutoff: window.sessionsBeforeMs },
     );
@@ -46,7 +46,7 @@ async function pruneRows(db: Database, window: PruneWindow): Promise<void> {
   }
   if (window.eventsBeforeMs !== null) {
     await db.run(
-      `DELETE FROM raw_lines r USING events e
+      `DELETE FROM raw_line_rows r USING events e
        WHERE r.source_id = e.source_id AND r.line_no = e.line_no AND e.ts < CAST($cutoff AS TIMESTAMP)`,
       { cutoff: ts(window.eventsBeforeMs) },
     );
@@ -57,7 +57,7 @@ async function pruneRows(db: Database, window: PruneWindow): Promise<void> {
     const old = (table: string): string => `(SELECT source_id, line_no FROM (
         SELECT source_id, line_no, row_number() OVER (PARTITION BY source_id ORDER BY line_no DESC) AS newest
         FROM ${table} WHERE ts IS NULL) WHERE newest > $kept) old`;
-    await db.run(`DELETE FROM raw_lines r USING ${old('events')} WHERE r.source_id = old.source_id AND r.line_no = old.line_no`, { kept: window.timelessKept });
+    await db.run(`DELETE FROM raw_line_rows r USING ${old('events')} WHERE r.source_id = old.source_id AND r.line_no = old.line_no`, { kept: window.timelessKept });
     for (const table of ['rejects', 'events'] as const) {
       await db.run(`DELETE FROM ${table} t USING ${old(table)} WHERE t.source_id = old.source_id AND t.line_no = old.line_no`, { kept: window.timelessKept });
     }

@@ -62,6 +62,13 @@ export const SESSION_COLUMNS = [
   ['res_headers', 'VARCHAR'],
   /** JSON object of the fields only some formats have (custom variables, TLS details, %Th, %U…). */
   ['extra', 'VARCHAR'],
+  /**
+   * The line itself when the session is kept as evidence (see isEvidence), else NULL. Last, so that older files get
+   * it by ALTER TABLE (see migrationSql). A column of the session's row rather than a row of a table of its own:
+   * an ingest appends ~28% of its lines as evidence, and a second table took ~40% more of the store's time and left
+   * free blocks in the file (bench/evidence-layout.ts).
+   */
+  ['raw', 'VARCHAR'],
 ] as const satisfies readonly (readonly [string, ColumnType])[];
 
 export type SessionColumn = (typeof SESSION_COLUMNS)[number][0];
@@ -219,6 +226,16 @@ WHERE (since_ts IS NULL OR (r.ts_ms >= epoch_ms(CAST(since_ts AS TIMESTAMP)) - 2
  */
 const RAW_TEXT_IN_FILE = 'USING COMPRESSION uncompressed';
 
+/**
+ * What a file written by an earlier version needs before schemaSql: its evidence lines were a table `raw_lines`
+ * (the name of a view now), and its session_rows had no `raw` column. The table keeps its rows under its new name;
+ * the column is added NULL. `hasRawLinesTable`: the file has a table (not a view) of that name.
+ */
+export const migrationSql = (hasRawLinesTable: boolean): string => `
+${hasRawLinesTable ? 'ALTER TABLE raw_lines RENAME TO raw_line_rows;' : ''}
+ALTER TABLE session_rows ADD COLUMN IF NOT EXISTS raw VARCHAR ${RAW_TEXT_IN_FILE};
+`;
+
 /** The schema of a database file (`onDisk`) or of an in-memory store. */
 export const schemaSql = (onDisk: boolean): string => `
 CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, value VARCHAR NOT NULL);
@@ -276,7 +293,7 @@ CREATE TABLE IF NOT EXISTS ingests (
 );
 
 CREATE TABLE IF NOT EXISTS session_rows (
-${SESSION_COLUMNS.map(([c, t]) => `  ${c} ${t}`).join(',\n')}
+${SESSION_COLUMNS.map(([c, t]) => `  ${c} ${t}${c === 'raw' && onDisk ? ` ${RAW_TEXT_IN_FILE}` : ''}`).join(',\n')}
 );
 
 CREATE TABLE IF NOT EXISTS events (
@@ -311,14 +328,21 @@ CREATE TABLE IF NOT EXISTS rejects (
   raw_bytes BLOB
 );
 
--- Raw text of the lines worth showing as evidence: failed or unusual sessions, and any line whose bytes
--- were not valid UTF-8 (raw_bytes keeps them exactly).
-CREATE TABLE IF NOT EXISTS raw_lines (
+-- The evidence lines that are not a session's raw column: any line whose bytes were not valid UTF-8 (raw_bytes
+-- keeps them exactly), and every evidence line of a file written before session_rows had that column.
+CREATE TABLE IF NOT EXISTS raw_line_rows (
   source_id INTEGER NOT NULL,
   line_no INTEGER NOT NULL,
   raw VARCHAR ${onDisk ? RAW_TEXT_IN_FILE : ''} NOT NULL,
   raw_bytes BLOB
 );
+
+-- Raw text of the lines worth showing as evidence: failed or unusual sessions, and any line whose bytes were not
+-- valid UTF-8. What queries (and users) read; a file opened read-only as it was written has a table of that name.
+CREATE OR REPLACE VIEW raw_lines AS
+SELECT source_id, line_no, raw, CAST(NULL AS BLOB) AS raw_bytes FROM session_rows WHERE raw IS NOT NULL
+UNION ALL
+SELECT source_id, line_no, raw, raw_bytes FROM raw_line_rows;
 
 CREATE OR REPLACE VIEW sessions AS
 SELECT

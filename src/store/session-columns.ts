@@ -119,8 +119,8 @@ export class SessionEncoder {
     return id;
   }
 
-  /** Adds one session; true when the batch is full and must be taken. */
-  add(rec: SessionRecord, meta: SessionMeta): boolean {
+  /** Adds one session, with its line when it is kept as evidence; true when the batch is full and must be taken. */
+  add(rec: SessionRecord, meta: SessionMeta, raw: string | null): boolean {
     const b = this.batch;
     const r = b.rows;
     const ints = b.ints;
@@ -167,6 +167,7 @@ export class SessionEncoder {
     texts[TEXT.req_headers]![r] = rec.requestHeaders;
     texts[TEXT.res_headers]![r] = rec.responseHeaders;
     texts[TEXT.extra]![r] = extraJson(rec);
+    texts[TEXT.raw]![r] = raw;
     b.rows = r + 1;
     return b.rows === SESSION_BATCH_ROWS;
   }

@@ -6,13 +6,9 @@
  */
 import ddb from '@duckdb/node-bindings';
 import { DOUBLE, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
-import type { SessionRecord } from '../parse/session-record.js';
 import type { NameDictionary } from './name-dictionary.js';
 import { SESSION_COLUMNS } from './schema.js';
-import {
-  DOUBLE_COLUMNS, INT_COLUMNS, SESSION_BATCH_ROWS, SessionEncoder, TEXT_COLUMNS,
-  type EncodedSessions, type SessionMeta,
-} from './session-columns.js';
+import { DOUBLE_COLUMNS, INT_COLUMNS, SESSION_BATCH_ROWS, TEXT_COLUMNS, type EncodedSessions } from './session-columns.js';
 
 const TYPES: Record<string, DuckDBType> = { INTEGER, DOUBLE, VARCHAR };
 const columnIndex = (column: string): number => SESSION_COLUMNS.findIndex(([c]) => c === column);
@@ -28,38 +24,25 @@ export class SessionLoader {
    */
   private readonly chunk = DuckDBDataChunk.create(SESSION_COLUMNS.map(([, t]) => TYPES[t]!), SESSION_BATCH_ROWS);
   private readonly validity = new Uint8Array(SESSION_BATCH_ROWS / 8);
-  private readonly encoder: SessionEncoder;
   rowsAppended = 0;
 
   constructor(
     private readonly appender: DuckDBAppender,
     private readonly namesAppender: DuckDBAppender,
     private readonly names: NameDictionary,
-  ) {
-    this.encoder = new SessionEncoder(names);
-  }
+  ) {}
 
   static async create(connection: DuckDBConnection, names: NameDictionary): Promise<SessionLoader> {
     return new SessionLoader(await connection.createAppender('session_rows'), await connection.createAppender('names'), names);
   }
 
-  /** One session parsed on this thread. */
-  add(rec: SessionRecord, meta: SessionMeta): void {
-    if (this.encoder.add(rec, meta)) this.append(this.encoder.take());
-  }
-
   /**
-   * Appends a batch encoded elsewhere (the ingest worker), after any rows added here. Its names must have been
+   * Appends a batch encoded by a SessionEncoder (on the ingest worker, or on this thread). Its names must have been
    * adopted into this loader's dictionary; rows encoded without a source id get `sourceId`.
    */
   appendEncoded(batch: EncodedSessions, sourceId: number): void {
-    this.drainEncoder();
     batch.ints.fill(sourceId, SOURCE_ID, SOURCE_ID + batch.rows);
     this.append(batch);
-  }
-
-  private drainEncoder(): void {
-    if (this.encoder.rows > 0) this.append(this.encoder.take());
   }
 
   private append(batch: EncodedSessions): void {
@@ -111,19 +94,16 @@ export class SessionLoader {
 
   /** Makes every added row visible to queries on this connection. */
   flush(): void {
-    this.drainEncoder();
     this.appender.flushSync();
   }
 
-  /** Forgets every name (NameDictionary.forget) once the rows added so far are appended. */
+  /** Forgets every name (NameDictionary.forget). */
   forgetNames(): void {
-    this.drainEncoder();
-    this.encoder.forgetNames();
+    this.names.forget();
   }
 
   /** Drops the rows added since the last flush (their transaction is being rolled back). */
   discard(): void {
-    this.encoder.discard();
     this.appender.clear();
     this.namesAppender.clear();
     this.names.rollback();

@@ -3,7 +3,7 @@
  * resume points and the same identity bytes before them; long lines, CRLF, invalid UTF-8 and partial lines.
  */
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, TAIL_BYTES, type LineBlock, type LineIssue } from '../../src/input/split-lines.js';
+import { firstCut, LineSplitter, resumeAfter, TAIL_BYTES, type LineBlock, type LineIssue } from '../../src/input/split-lines.js';
 
 interface Line {
   readonly text: string;
@@ -156,5 +156,48 @@ describe('LineSplitter', () => {
     expect(linesOf(block)).toEqual([{ text: 'b', issues: [] }]);
     expect(block.endOffset).toBe(before.length + 2);
     expect(block.tail).toEqual(Buffer.concat([before, Buffer.from('b\n')]).subarray(-TAIL_BYTES));
+  });
+
+  it('tells the resume point between two lines of a block exactly, or not at all (resumeAfter, firstCut): any chunking, CRLF, over-long lines', () => {
+    const random = rng(11);
+    let text = '';
+    for (let i = 0; i < 400; i++) text += `${i} ${'z'.repeat(Math.floor(random() * (random() < 0.05 ? 3000 : 400)))}${random() < 0.3 ? '\r\n' : '\n'}`;
+    const bytes = Buffer.from(text);
+    /** Where each line starts in the source. */
+    const lineStarts = [0];
+    for (let i = bytes.indexOf(10); i >= 0 && i + 1 < bytes.length; i = bytes.indexOf(10, i + 1)) lineStarts.push(i + 1);
+    let told = 0;
+    for (const sizes of [[1000], [4096], [333, 7000], [65536]]) {
+      const splitter = new LineSplitter(2000);
+      let linesBefore = 0;
+      for (let at = 0, k = 0; at < bytes.length; k++) {
+        const size = sizes[k % sizes.length]!;
+        const block = splitter.push(bytes.subarray(at, at + size));
+        at += size;
+        const first = firstCut(block);
+        for (let n = 1; n < block.count; n++) {
+          const point = resumeAfter(block, n);
+          expect(point === null, `chunks ${sizes}, line ${linesBefore + n}`).toBe(n < first);
+          if (point === null) continue;
+          told++;
+          const offset = lineStarts[linesBefore + n]!;
+          expect(point.endOffset).toBe(offset);
+          expect(point.tail).toEqual(bytes.subarray(offset - TAIL_BYTES, offset));
+        }
+        expect(resumeAfter(block, 0)).toBeNull();
+        expect(resumeAfter(block, block.count)).toBeNull();
+        linesBefore += block.count;
+      }
+      expect(linesBefore + splitter.end().count).toBe(lineStarts.length);
+    }
+    expect(told).toBeGreaterThan(500);
+  });
+
+  it('tells no resume point inside the lines it held: they may have lost bytes of an over-long line', () => {
+    const splitter = new LineSplitter(100);
+    splitter.push(Buffer.from('a'.repeat(500)));
+    const block = splitter.end();
+    expect(block.exactFrom).toBe(-1);
+    expect(firstCut(block)).toBe(block.count);
   });
 });

@@ -83,6 +83,14 @@ describe('parsing on the ingest worker', () => {
     }
   });
 
+  it('stores the same rows when its replies are cut at session-table boundaries (small chunks, a boundary every 300 sessions)', { timeout: 60_000 }, async () => {
+    const path = mixedFile();
+    const whole = await store(path, {});
+    const cut = await store(path, { commitLines: 300, chunkBytes: 8192 });
+    expect(JSON.parse(cut['rawLines'] as string).length).toBeGreaterThan(0);
+    for (const key of Object.keys(whole)) expect({ [key]: cut[key] }).toEqual({ [key]: whole[key] });
+  });
+
   it('stores what stdin gives the same way as a file', { timeout: 60_000 }, async () => {
     const path = mixedFile();
     const { Readable } = await import('node:stream');

@@ -82,11 +82,14 @@ describe('ingest into DuckDB', () => {
   it('keeps raw lines as evidence for failed sessions only, and invalid UTF-8 bytes exactly', async () => {
     const first = Buffer.from(HTTP(3, '?q=X'));
     first[first.indexOf('?q=X') + 3] = 0xff; // not valid UTF-8
-    const bad = Buffer.concat([first, Buffer.from('\n' + HTTP(4).replace('cD--', '----') + '\n')]);
+    const bad = Buffer.concat([first, Buffer.from('\n' + HTTP(4).replace('cD--', '----') + '\n' + HTTP(5) + '\n')]);
     await ingestInputs(db, [file(bad)], { timeZone: 'UTC' });
-    const rows = (await db.query('SELECT line_no, raw_bytes IS NOT NULL AS has_bytes FROM raw_lines ORDER BY line_no')).rows;
-    expect(rows).toEqual([{ line_no: 1, has_bytes: true }]);
+    const rows = (await db.query('SELECT line_no, raw_bytes IS NOT NULL AS has_bytes, raw FROM raw_lines ORDER BY line_no')).rows;
+    expect(rows).toEqual([{ line_no: 1, has_bytes: true, raw: first.toString('utf8') }, { line_no: 3, has_bytes: false, raw: HTTP(5) }]);
     expect(await one('SELECT invalid_utf8 FROM sessions WHERE line_no = 1')).toEqual({ invalid_utf8: true });
+    // A valid line is kept in its session's row; one kept byte for byte, in raw_line_rows (once: not in the row too).
+    expect((await db.query('SELECT line_no FROM session_rows WHERE raw IS NOT NULL')).rows).toEqual([{ line_no: 3 }]);
+    expect((await db.query('SELECT line_no FROM raw_line_rows')).rows).toEqual([{ line_no: 1 }]);
   });
 
   it('does not store a file twice, and stores only the new lines of a grown file', async () => {

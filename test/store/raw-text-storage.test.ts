@@ -17,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function rawTextCompression(db: Database): Promise<string[]> {
   await db.run('CHECKPOINT');
   const { rows } = await db.query(
-    "SELECT DISTINCT compression FROM pragma_storage_info('raw_lines') WHERE column_name = 'raw' AND segment_type = 'VARCHAR' ORDER BY compression",
+    "SELECT DISTINCT compression FROM pragma_storage_info('session_rows') WHERE column_name = 'raw' AND segment_type = 'VARCHAR' ORDER BY compression",
   );
   return rows.map((r) => String(r['compression']));
 }
