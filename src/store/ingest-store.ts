@@ -12,7 +12,7 @@ import { NameDictionary } from './name-dictionary.js';
 import { NAME_ID_COLUMNS } from './schema.js';
 import type { EncodedSessions } from './session-columns.js';
 import { RawLineLoader } from './raw-line-loader.js';
-import { SessionLoader } from './session-loader.js';
+import { FLUSH_CHARS, FLUSH_ROWS, SessionLoader } from './session-loader.js';
 
 export interface EncodedEvent {
   readonly lineNo: number;
@@ -188,6 +188,10 @@ export class IngestStore {
     }));
   }
 
+  /** Rows and text in the events' and rejects' appenders' caches (see FLUSH_ROWS): a log of rejects keeps each line. */
+  private unflushedRows = 0;
+  private unflushedChars = 0;
+
   private inTransaction = false;
   /** Whether the appenders are closed (finish or abandon). */
   private closed = false;
@@ -268,6 +272,14 @@ export class IngestStore {
     for (const e of rows.evidence) this.addRawLine(sourceId, e.lineNo, e.raw, e.bytes);
     for (const e of rows.events) this.addEvent(sourceId, e.lineNo, e.tsMs, e.host, e.pid, e.event, e.bytes, e.raw);
     for (const r of rows.rejects) this.addReject(sourceId, r.lineNo, r.tsMs, r.reason, r.detail, r.raw, r.bytes);
+    if (this.unflushedRows >= FLUSH_ROWS || this.unflushedChars >= FLUSH_CHARS) this.flushEventsAndRejects();
+  }
+
+  private flushEventsAndRejects(): void {
+    this.events.flushSync();
+    this.rejects.flushSync();
+    this.unflushedRows = 0;
+    this.unflushedChars = 0;
   }
 
   private addRawLine(sourceId: number, lineNo: number, raw: string, bytes: Uint8Array | null): void {
@@ -296,6 +308,8 @@ export class IngestStore {
     appendOptional(a, e.clientPort, 'int');
     a.appendVarchar(e.message);
     a.endRow();
+    this.unflushedRows++;
+    this.unflushedChars += e.message.length;
     if (bytes) this.addRawLine(sourceId, lineNo, raw, bytes);
   }
 
@@ -310,13 +324,14 @@ export class IngestStore {
     if (bytes) a.appendBlob(bytes);
     else a.appendNull();
     a.endRow();
+    this.unflushedRows++;
+    this.unflushedChars += raw.length;
   }
 
   /** Makes the rows added so far visible to queries (live mode refreshes on this). */
   flush(): void {
     this.sessions.flush();
-    this.events.flushSync();
-    this.rejects.flushSync();
+    this.flushEventsAndRejects();
     this.rawLines.flush();
   }
 
@@ -375,6 +390,8 @@ export class IngestStore {
 
   /** The rows appended since the last commit, dropped from every appender. */
   private discardAppended(tolerant: boolean): void {
+    this.unflushedRows = 0;
+    this.unflushedChars = 0;
     eachStep([() => this.sessions.discard(), () => this.events.clear(), () => this.rejects.clear(), () => this.rawLines.clear()], tolerant);
   }
 

@@ -5,6 +5,7 @@
 import type { DuckDBAppender, DuckDBDataChunk } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { DRAIN_CHARS, RawLineLoader } from '../../src/store/raw-line-loader.js';
+import { FLUSH_ROWS } from '../../src/store/session-loader.js';
 
 /** An appender that records the rows of each chunk appended (their line numbers) and each flush. */
 function recordingAppender(): { appender: DuckDBAppender; chunks: number[][]; flushes: number } {
@@ -32,6 +33,17 @@ describe('RawLineLoader', () => {
     expect(rec.chunks.map((c) => c.length)).toEqual([2048, 2048, 904]);
     expect(rec.chunks.flat()).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
     expect(rec.flushes).toBe(1);
+  });
+
+  it('hands its rows to the table every FLUSH_ROWS rows, not only at the commit (the appender would cache 204,800)', () => {
+    const rec = recordingAppender();
+    const loader = new RawLineLoader(rec.appender);
+    for (let n = 1; n <= 40_000; n++) loader.add(1, n, `line ${n}`, null);
+    expect(FLUSH_ROWS).toBe(16_384);
+    expect(rec.flushes).toBe(2);
+    loader.flush();
+    expect(rec.flushes).toBe(3);
+    expect(rec.chunks.flat()).toHaveLength(40_000);
   });
 
   it('appends long lines as soon as they hold DRAIN_CHARS of text, every line once and in order', () => {
