@@ -138,11 +138,13 @@ export class LineDecoder {
       const boundary = this.untilBoundary === 0;
       if (this.untilBoundary <= 0) this.untilBoundary = this.seed.alignRows - (-this.untilBoundary % this.seed.alignRows);
       const first = replies.length === 0 ? skipped : 0;
-      const cut = rows.lines < rest.count ? resumeAfter(rest, rows.lines) : null;
-      if (cut === null) {
+      if (rows.lines === rest.count) {
         replies.push({ ...rows, lines: rows.lines + first, source, skipped: first, ...end, more: false, boundary });
         return replies;
       }
+      // The encoder stops only where firstCut allows, so the point is known; never guessed.
+      const cut = resumeAfter(rest, rows.lines);
+      if (cut === null) throw new Error(`internal error: lines cut at ${rows.lines} of ${rest.count} where no resume point is known`);
       replies.push({ ...rows, lines: rows.lines + first, source, skipped: first, endOffset: cut.endOffset, tail: cut.tail, insideLine: false, more: true, boundary });
       lineNo += rows.lines;
       rest = dropLines(rest, rows.lines);

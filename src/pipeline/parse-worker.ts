@@ -17,7 +17,7 @@ if (port) {
     port.postMessage(0);
   };
   // A request that cannot be read (its bytes were moved away already) is answered with an error, never dropped:
-  // the pipeline waits for one reply per request.
+  // the pipeline waits for a reply to every request (its last one: DecodeReply.more false, or an error).
   port.on('messageerror', (error) => send({ error: `a request could not be read: ${error.message}` }));
   port.on('message', (request: DecodeRequest | 'stop') => {
     if (request === 'stop') {
