@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 
 /** The database could not be opened or written: exit code 4. */
 export class StoreError extends Error {
-  constructor(message: string, readonly reason: 'disk-full' | 'locked' | 'not-a-database' | 'io' | 'open' = 'open') {
+  constructor(message: string, readonly reason: 'disk-full' | 'locked' | 'not-a-database' | 'io' | 'memory' | 'open' = 'open') {
     super(message);
   }
 }
@@ -36,6 +36,12 @@ export function storeFailure(error: unknown, path: string): StoreError | null {
   if (offload || /No space left on device|ENOSPC|disk is full/i.test(text)) {
     const what = offload ? " (no room left for DuckDB's temporary files)" : '';
     return new StoreError(`cannot write ${path}: the disk is full${what}. ${kept.replace('run the same', 'free some space and run the same')}`, 'disk-full');
+  }
+  // DuckDB could not hold what a COMMIT or checkpoint needed within its memory limit (seen with 6000 lines of 60 KB
+  // under a lowered limit: "failed to pin block of size 256.0 KiB (91.3 MiB/91.5 MiB used)").
+  const memory = /(failed to pin block.*|Out of Memory Error: .*)$/.exec(text);
+  if (memory) {
+    return new StoreError(`cannot write ${path}: DuckDB ran out of the memory it may use (${memory[1]!.replace(/^Out of Memory Error: /, '')}). ${kept.replace('again to resume.', 'again to resume, with more memory free.')}`, 'memory');
   }
   const lock = /Could not set lock on file .*Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(text);
   if (lock) return new StoreError(`${path} is in use by another process (${lock[1]}, PID ${lock[2]}): stop it, or give another --db`, 'locked');
