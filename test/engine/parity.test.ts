@@ -160,6 +160,8 @@ describe.skipIf(!chdb)('the diagnoses on every engine', () => {
     await http?.close();
     session?.close();
     rmSync(work, { recursive: true, force: true });
+    // Written while the tests were collected, before `work` existed.
+    for (const ext of ['log', 'cfg']) rmSync(join(tmpdir(), `wsdiag-every-cause-${process.pid}.${ext}`), { force: true });
   });
 
   it('every query of analyze, report and sessions has a ClickHouse twin, and every twin an original', () => {
