@@ -12,7 +12,8 @@ import { NameDictionary } from './name-dictionary.js';
 import { NAME_ID_COLUMNS } from './schema.js';
 import type { EncodedSessions } from './session-columns.js';
 import { RawLineLoader } from './raw-line-loader.js';
-import { FLUSH_CHARS, FLUSH_ROWS, SessionLoader } from './session-loader.js';
+import { AppenderCache } from './appender-cache.js';
+import { SessionLoader } from './session-loader.js';
 
 export interface EncodedEvent {
   readonly lineNo: number;
@@ -191,9 +192,8 @@ export class IngestStore {
     }));
   }
 
-  /** Rows and text in the events' and rejects' appenders' caches (see FLUSH_ROWS): a log of rejects keeps each line. */
-  private unflushedRows = 0;
-  private unflushedChars = 0;
+  /** What the events' and rejects' appenders hold, counted together (a log of rejects keeps each line). */
+  private readonly eventsAndRejectsCache = new AppenderCache();
 
   private inTransaction = false;
   /** Whether the appenders are closed (finish or abandon). */
@@ -275,14 +275,13 @@ export class IngestStore {
     for (const e of rows.evidence) this.addRawLine(sourceId, e.lineNo, e.raw, e.bytes);
     for (const e of rows.events) this.addEvent(sourceId, e.lineNo, e.tsMs, e.host, e.pid, e.event, e.bytes, e.raw);
     for (const r of rows.rejects) this.addReject(sourceId, r.lineNo, r.tsMs, r.reason, r.detail, r.raw, r.bytes);
-    if (this.unflushedRows >= FLUSH_ROWS || this.unflushedChars >= FLUSH_CHARS) this.flushEventsAndRejects();
+    if (this.eventsAndRejectsCache.full) this.flushEventsAndRejects();
   }
 
   private flushEventsAndRejects(): void {
     this.events.flushSync();
     this.rejects.flushSync();
-    this.unflushedRows = 0;
-    this.unflushedChars = 0;
+    this.eventsAndRejectsCache.empty();
   }
 
   private addRawLine(sourceId: number, lineNo: number, raw: string, bytes: Uint8Array | null): void {
@@ -311,8 +310,7 @@ export class IngestStore {
     appendOptional(a, e.clientPort, 'int');
     a.appendVarchar(e.message);
     a.endRow();
-    this.unflushedRows++;
-    this.unflushedChars += e.message.length;
+    this.eventsAndRejectsCache.add(1, e.message.length);
     if (bytes) this.addRawLine(sourceId, lineNo, raw, bytes);
   }
 
@@ -327,8 +325,7 @@ export class IngestStore {
     if (bytes) a.appendBlob(bytes);
     else a.appendNull();
     a.endRow();
-    this.unflushedRows++;
-    this.unflushedChars += raw.length;
+    this.eventsAndRejectsCache.add(1, raw.length);
   }
 
   /** Makes the rows added so far visible to queries (live mode refreshes on this). */
@@ -393,8 +390,7 @@ export class IngestStore {
 
   /** The rows appended since the last commit, dropped from every appender. */
   private discardAppended(tolerant: boolean): void {
-    this.unflushedRows = 0;
-    this.unflushedChars = 0;
+    this.eventsAndRejectsCache.empty();
     eachStep([() => this.sessions.discard(), () => this.events.clear(), () => this.rejects.clear(), () => this.rawLines.clear()], tolerant);
   }
 

@@ -4,7 +4,7 @@
  */
 import ddb from '@duckdb/node-bindings';
 import { BLOB, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBAppender } from '@duckdb/node-api';
-import { FLUSH_CHARS, FLUSH_ROWS } from './session-loader.js';
+import { AppenderCache } from './appender-cache.js';
 
 const ROWS = 2048;
 /**
@@ -24,9 +24,7 @@ export class RawLineLoader {
   private readonly validity = new Uint8Array(ROWS / 8);
   private rows = 0;
   private chars = 0;
-  /** Rows and text in the appender's cache (see FLUSH_ROWS). */
-  private unflushed = 0;
-  private unflushedChars = 0;
+  private readonly cache = new AppenderCache();
 
   constructor(private readonly appender: DuckDBAppender) {}
 
@@ -68,9 +66,8 @@ export class RawLineLoader {
       ddb.copy_data_to_vector_validity(blob, 0, validity.buffer, 0, Math.ceil(rows / 8));
     }
     this.appender.appendDataChunk(chunk);
-    this.unflushed += rows;
-    this.unflushedChars += this.chars;
-    if (this.unflushed >= FLUSH_ROWS || this.unflushedChars >= FLUSH_CHARS) this.flushAppender();
+    this.cache.add(rows, this.chars);
+    if (this.cache.full) this.flushAppender();
     this.rows = 0;
     this.chars = 0;
     this.raws.length = 0;
@@ -85,14 +82,12 @@ export class RawLineLoader {
 
   private flushAppender(): void {
     this.appender.flushSync();
-    this.unflushed = 0;
-    this.unflushedChars = 0;
+    this.cache.empty();
   }
 
   /** Drops the lines added since the last flush (their transaction is being rolled back). */
   clear(): void {
-    this.unflushed = 0;
-    this.unflushedChars = 0;
+    this.cache.empty();
     this.rows = 0;
     this.chars = 0;
     this.raws.length = 0;

@@ -7,6 +7,7 @@
 import ddb from '@duckdb/node-bindings';
 import { DOUBLE, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import type { NameDictionary } from './name-dictionary.js';
+import { AppenderCache } from './appender-cache.js';
 import { SESSION_COLUMNS } from './schema.js';
 import { DOUBLE_COLUMNS, INT_COLUMNS, SESSION_BATCH_ROWS, TEXT_COLUMNS, type EncodedSessions } from './session-columns.js';
 
@@ -17,16 +18,6 @@ const DOUBLE_AT = DOUBLE_COLUMNS.map(columnIndex);
 const TEXT_AT = TEXT_COLUMNS.map(columnIndex);
 const SOURCE_ID = INT_COLUMNS.indexOf('source_id') * SESSION_BATCH_ROWS;
 
-/**
- * Rows appended before the appender hands them to the table. DuckDB's appender otherwise keeps up to 204,800 rows in a
- * cache of its own before it does (its FLUSH_COUNT), beside the row group the table is filling: ingest of 2 M lines
- * peaked ~55 MB higher for it (340 against 286 MB), ~70 MB when every line is kept as evidence (379 against 304 MB),
- * and was no faster.
- */
-export const FLUSH_ROWS = 16_384;
-/** …or once they hold this much text (long lines: 6000 lines of 60 KB would otherwise wait in it until a COMMIT). */
-export const FLUSH_CHARS = 4 * 1024 * 1024;
-
 export class SessionLoader {
   /**
    * One native chunk, reused: a new chunk per batch is freed only when V8 collects its small JS wrapper,
@@ -34,10 +25,7 @@ export class SessionLoader {
    */
   private readonly chunk = DuckDBDataChunk.create(SESSION_COLUMNS.map(([, t]) => TYPES[t]!), SESSION_BATCH_ROWS);
   private readonly validity = new Uint8Array(SESSION_BATCH_ROWS / 8);
-  rowsAppended = 0;
-  /** Rows and text in the appender's cache (see FLUSH_ROWS). */
-  private unflushed = 0;
-  private unflushedChars = 0;
+  private readonly cache = new AppenderCache();
 
   constructor(
     private readonly appender: DuckDBAppender,
@@ -81,10 +69,11 @@ export class SessionLoader {
       ddb.copy_data_to_vector(ddb.data_chunk_get_vector(raw, DOUBLE_AT[k]!), 0, batch.doubles.buffer, batch.doubles.byteOffset + k * SESSION_BATCH_ROWS * 8, rows * 8);
     }
     const validity = this.validity;
+    let chars = 0;
     for (let k = 0; k < TEXT_AT.length; k++) {
       const vector = ddb.data_chunk_get_vector(raw, TEXT_AT[k]!);
       const { joined, lengths } = batch.texts[k]!;
-      this.unflushedChars += joined.length;
+      chars += joined.length;
       validity.fill(0);
       let nulls = 0;
       let at = 0;
@@ -103,16 +92,14 @@ export class SessionLoader {
       }
     }
     this.appender.appendDataChunk(chunk);
-    this.rowsAppended += rows;
-    this.unflushed += rows;
-    if (this.unflushed >= FLUSH_ROWS || this.unflushedChars >= FLUSH_CHARS) this.flush();
+    this.cache.add(rows, chars);
+    if (this.cache.full) this.flush();
   }
 
   /** Makes every added row visible to queries on this connection. */
   flush(): void {
     this.appender.flushSync();
-    this.unflushed = 0;
-    this.unflushedChars = 0;
+    this.cache.empty();
   }
 
   /** Forgets every name (NameDictionary.forget). */
@@ -122,8 +109,7 @@ export class SessionLoader {
 
   /** Drops the rows added since the last flush (their transaction is being rolled back). */
   discard(): void {
-    this.unflushed = 0;
-    this.unflushedChars = 0;
+    this.cache.empty();
     this.appender.clear();
     this.namesAppender.clear();
     this.names.rollback();

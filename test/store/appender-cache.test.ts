@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { LineDecoder } from '../../src/pipeline/line-decoder.js';
 import { openDatabase } from '../../src/store/database.js';
 import { IngestStore } from '../../src/store/ingest-store.js';
-import { FLUSH_ROWS } from '../../src/store/session-loader.js';
+import { FLUSH_ROWS } from '../../src/store/appender-cache.js';
 
 const session = (i: number): string =>
   `Nov 22 04:05:06 lb1 haproxy[77]: 10.0.0.1:${10000 + (i % 50000)} [22/Nov/2026:04:05:06.000] fe be_ws/ws1 0/0/1/2/${i} 101 10 - - ---- 1/1/1/1/0 0/0 "GET /ws HTTP/1.1"`;

@@ -5,7 +5,7 @@
 import type { DuckDBAppender, DuckDBDataChunk } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { DRAIN_CHARS, RawLineLoader } from '../../src/store/raw-line-loader.js';
-import { FLUSH_ROWS } from '../../src/store/session-loader.js';
+import { FLUSH_ROWS } from '../../src/store/appender-cache.js';
 
 /** An appender that records the rows of each chunk appended (their line numbers) and each flush. */
 function recordingAppender(): { appender: DuckDBAppender; chunks: number[][]; flushes: number } {
