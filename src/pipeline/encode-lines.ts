@@ -29,7 +29,10 @@ export interface EncodedLines extends EncodedRows {
 
 const EMPTY_COUNTS = (): LineCounts => ({ sessions: 0, events: 0, rejects: 0, blank: 0 });
 
-/** Where LineEncoder.encode may stop early: before the first line from index `fromLine` on once `sessions` sessions are encoded. */
+/**
+ * Where LineEncoder.encode may stop early: before the first line from index `fromLine` on once `sessions` sessions are
+ * encoded (Infinity: never).
+ */
 export interface EncodeStop {
   readonly sessions: number;
   readonly fromLine: number;
@@ -49,9 +52,9 @@ export class LineEncoder implements LineSink {
 
   /**
    * The rows of `block`, whose first line is line number `firstLineNo` of its source; or of its first lines only,
-   * when `stop` says where to stop (EncodedLines.lines tells how many).
+   * where `stop` says (EncodedLines.lines tells how many).
    */
-  encode(block: LineBlock, parser: LineParser, firstLineNo: number, stop: EncodeStop | null = null): EncodedLines {
+  encode(block: LineBlock, parser: LineParser, firstLineNo: number, stop: EncodeStop): EncodedLines {
     this.out = { sessions: [], evidence: [], events: [], rejects: [] };
     const counts = EMPTY_COUNTS();
     const { bytes, starts, ends, notes } = block;
@@ -64,7 +67,7 @@ export class LineEncoder implements LineSink {
     const ascii = block.utf8 && block.count > 0 && isAscii(bytes.subarray(starts[0]!, ends[block.count - 1]!));
     let count = block.count;
     for (let i = 0; i < count; i++) {
-      if (stop !== null && counts.sessions >= stop.sessions && i >= stop.fromLine) {
+      if (counts.sessions >= stop.sessions && i >= stop.fromLine) {
         count = i;
         break;
       }
