@@ -40,8 +40,8 @@ describe('the store fails under the pipeline', () => {
   it('a full disk (a real tmpfs): one line, exit 4, the committed lines kept with their offset, and the next run resumes', { timeout: 300_000 }, (ctx) => {
     // Plain inputs commit every 245,760 lines (two DuckDB row groups): 600,000 lines are three commits.
     const path = log('full-disk.log', 600_000);
-    // 64 MiB, of which a file takes all but 6 MiB: the first commits fit, the last does not (measured: 5 MiB free
-    // keeps one commit, 6 and 7 MiB keep two and fail the third, 8 MiB hold all three).
+    // 64 MiB, of which a file takes all but 6 MiB: the first commits fit, the last does not (measured: 4 and 5 MiB
+    // free keep one commit, 7 and 8 MiB keep two and fail the third, 9 MiB hold all three).
     // (stderr goes to a file outside it: it must not need the full disk.)
     const script = `
       fs=$(mktemp -d); err=$(mktemp); mount -t tmpfs -o size=64m tmpfs "$fs"
