@@ -2,8 +2,8 @@
  * One analysis runs a dozen diagnoses over the same scope, and every one of them reads session_causes: evaluating
  * it (decoding names and times, the cause of every session) is most of what each would cost. So the scope is
  * evaluated once into a table, narrow on purpose — names and the client address as their keys,
- * the never-NULL booleans as bits of one integer, cause and confidence as a byte each, the request's URI only where
- * a diagnosis reads it — since writing a table costs DuckDB far more per value than reading one (a temporary table,
+ * the never-NULL booleans as bits of one integer, cause and confidence as a byte each, of the request's URI only its
+ * first path segment and only where a diagnosis reads it — since writing a table costs DuckDB far more per value than reading one (a temporary table,
  * spilled to the scratch directory beyond the memory limit). For the length of the analysis, session_causes reads
  * that table and gives back session_causes' columns; a diagnosis reading a column it does not keep fails loudly (DuckDB: column
  * not found).
@@ -27,8 +27,9 @@ const STORED = `c.source_id, c.line_no, c.ts, c.client_key, ${NAME_KEYS.map((k) 
   c.status, c.duration_ms, c.t_queue_ms, c.srv_queue, c.backend_queue, c.upgrade_requested, c.is_tunnel,
   ${BITS.map((b) => `CASE WHEN c.${b} THEN ${bit(b)} ELSE 0 END`).join(' | ')} AS bits,
   CAST(c.cause AS session_cause) AS cause, CAST(c.cause_confidence AS session_cause_confidence) AS cause_confidence,
-  -- Only tunnels and failures: tunnels-by-server reads the first path segment of tunnels, errors that of failures.
-  CASE WHEN c.is_tunnel OR c.cause <> 'ok' THEN c.uri END AS uri`;
+  -- The first path segment, not the URI (no diagnosis reads more of it), and only of tunnels and failures:
+  -- tunnels-by-server reads it of tunnels, errors of failures. (session-causes.sql's, computed once here.)
+  CASE WHEN c.is_tunnel OR c.cause <> 'ok' THEN coalesce(regexp_extract(c.uri, '^(?:[a-z]+://[^/]*)?(/[^/?#]*)', 1), '') END AS path_prefix`;
 
 let scopes = 0;
 
@@ -66,9 +67,9 @@ SELECT c.source_id, c.line_no, c.ts, ${clientIpOfKey('c.client_key', 'd.names')}
   ${name('backend_key')} AS backend, ${name('server_key')} AS server, c.t_queue_ms, c.duration_ms, c.status,
   ${name('termination_key')} AS termination, ${char(1)} AS term_cause, ${char(2)} AS term_state, ${char(3)} AS term_cookie_client,
   ${char(4)} AS term_cookie_server, (c.bits & ${bit('redispatched')}) <> 0 AS redispatched, c.srv_queue, c.backend_queue,
-  c.uri, ${name('version_key')} AS http_version, ${name('connection_key')} AS connection_header, c.status = 101 AS upgraded, c.upgrade_requested,
+  ${name('version_key')} AS http_version, ${name('connection_key')} AS connection_header, c.status = 101 AS upgraded, c.upgrade_requested,
   (c.bits & ${bit('logasap')}) <> 0 AS logasap, c.is_tunnel,
-  coalesce(regexp_extract(c.uri, '^(?:[a-z]+://[^/]*)?(/[^/?#]*)', 1), '') AS path_prefix,
+  coalesce(c.path_prefix, '') AS path_prefix,
   ${timeout('tunnel', 'backend_key')}, ${timeout('client', 'frontend_key')}, ${timeout('server', 'backend_key')},
   ${BITS.slice(2).map((b) => `(c.bits & ${bit(b)}) <> 0 AS ${b}`).join(', ')},
   c.cause, c.cause_confidence,
