@@ -12,19 +12,30 @@
 -- @detail {failed} failed; usual cause {usual_cause}; minute {minute}.
 -- @advice A reconnect loop without backoff: add exponential backoff with jitter in the client, and find why its
 --   connections end.
-WITH attempts AS (
-  SELECT client_ip, backend, time_bucket(INTERVAL 1 MINUTE, ts) AS minute, cause
-  FROM session_causes($since, $until, $backend)
+-- Clients and backends by their keys (session_causes_keyed: the same key exactly when the same name), which group
+-- faster than text; only the storms found get their address and backend as text (2 M sessions: 0.21–0.31 → 0.09–0.14 s).
+WITH attempts AS NOT MATERIALIZED (
+  SELECT client_key, backend_key, time_bucket(INTERVAL 1 MINUTE, ts) AS minute, cause
+  FROM session_causes_keyed($since, $until, $backend)
   WHERE (upgrade_requested OR upgrade_inferred) AND ts IS NOT NULL
 ),
-storms AS (
+counted AS (
   -- Plain counts first (they spill to disk on large archives); the usual cause only for the storms found.
-  SELECT client_ip, backend, minute, count(*) AS attempts, count(*) FILTER (WHERE cause <> 'ok') AS failed
+  SELECT client_key, backend_key, minute, count(*) AS attempts, count(*) FILTER (WHERE cause <> 'ok') AS failed
   FROM attempts GROUP BY ALL HAVING count(*) >= $per_minute
+),
+named AS (
+  SELECT DISTINCT x.client_key, x.backend_key, x.client_ip, x.backend
+  FROM session_causes_keyed($since, $until, $backend) x
+  SEMI JOIN counted c ON c.client_key = x.client_key AND c.backend_key = x.backend_key
+),
+storms AS (
+  SELECT n.client_ip, n.backend, c.minute, c.attempts, c.failed, c.client_key, c.backend_key
+  FROM counted c JOIN named n USING (client_key, backend_key)
   ORDER BY attempts DESC, minute, client_ip, backend LIMIT 50
 )
-SELECT s.*,
-  (SELECT a.cause FROM attempts a WHERE a.client_ip = s.client_ip AND a.backend = s.backend AND a.minute = s.minute
+SELECT s.* EXCLUDE (client_key, backend_key),
+  (SELECT a.cause FROM attempts a WHERE a.client_key = s.client_key AND a.backend_key = s.backend_key AND a.minute = s.minute
    GROUP BY a.cause ORDER BY count(*) DESC, a.cause LIMIT 1) AS usual_cause
 FROM storms s
 ORDER BY attempts DESC, minute, client_ip, backend;
