@@ -10,7 +10,7 @@
  */
 import type { QueryEngine } from '../engine/query-engine.js';
 import { clientIpOfKey } from '../store/schema.js';
-import { prepareDiagnoses, type Scope } from './run-query.js';
+import { prepareDiagnoses, QUERY_DEFAULTS, type Scope } from './run-query.js';
 
 /** Booleans of session_causes that are never NULL, kept as bits of one column. */
 const BITS = ['redispatched', 'logasap', 'upgrade_visible', 'connection_visible', 'connection_without_upgrade', 'upgrade_inferred'] as const;
@@ -32,6 +32,17 @@ const STORED = `c.source_id, c.line_no, c.ts, c.client_key, ${NAME_KEYS.map((k) 
   CASE WHEN c.is_tunnel OR c.cause <> 'ok' THEN coalesce(regexp_extract(c.uri, '^(?:[a-z]+://[^/]*)?(/[^/?#]*)', 1), '') END AS path_prefix`;
 
 let scopes = 0;
+
+/**
+ * The bursts of tunnel ends that two diagnoses read (mass-disconnects, and disconnect-clusters, which leaves them
+ * out of its intervals): found once per scope, with the min_count every diagnosis passes (QUERY_DEFAULTS). The
+ * scope's macro fails a call with another (DuckDB: the error below) where that would give other rows.
+ */
+const BURST_MIN_COUNT = Number(QUERY_DEFAULTS.min_count);
+const scopedBurstsMacro = (table: string): string => `
+CREATE OR REPLACE TEMP MACRO mass_disconnect_bursts(since_ts, until_ts, backend_name, min_count) AS TABLE
+SELECT * FROM ${table}
+WHERE CASE WHEN min_count = ${BURST_MIN_COUNT} THEN true ELSE error('mass_disconnect_bursts: this scope holds the bursts of min_count ${BURST_MIN_COUNT}') END`;
 
 /** The timeouts that end idle tunnels, as session_causes names them. */
 const TIMEOUTS = ['tunnel', 'client', 'server'] as const;
@@ -84,7 +95,7 @@ SELECT * EXCLUDE (${[...NAME_KEYS, 'client_key'].join(', ')}) FROM session_cause
  * Runs `fn` (several diagnoses over one scope) with session_causes evaluated once: the scope's sessions are
  * written to a table, with a snapshot of the names taken in the same transaction (live mode stores
  * while the screens analyse), and the macros read them for the length of `fn`; they are then defined again and
- * the tables dropped. Every diagnosis run inside must use `scope`.
+ * the tables dropped. Every diagnosis run inside must use `scope` (and QUERY_DEFAULTS' min_count).
  */
 export async function withScopedCauses<T>(db: QueryEngine, scope: Scope, fn: () => Promise<T>): Promise<T> {
   // ClickHouse evaluates the session_causes view in each query: no temporary table on a server that may be a cluster.
@@ -105,9 +116,14 @@ export async function withScopedCauses<T>(db: QueryEngine, scope: Scope, fn: () 
     }
     await db.run(`${create} ${t('dictionary')} AS ${dictionarySql(t('names'))}`);
     await db.run(scopedMacros(t));
+    await db.run(`${create} ${t('bursts')} AS SELECT * FROM mass_disconnect_bursts($since, $until, $backend, $min_count)`, {
+      ...scope,
+      min_count: BURST_MIN_COUNT,
+    });
+    await db.run(scopedBurstsMacro(t('bursts')));
     return await fn();
   } finally {
-    for (const table of ['causes', 'names', 'dictionary']) await db.run(`DROP TABLE IF EXISTS ${t(table)}`);
+    for (const table of ['causes', 'names', 'dictionary', 'bursts']) await db.run(`DROP TABLE IF EXISTS ${t(table)}`);
     await prepareDiagnoses(db);
   }
 }

@@ -20,7 +20,7 @@ export const ANALYSIS_CAP_BYTES = 160 * MIB;
  * The least, on a very small machine: below this DuckDB fails where it should spill (a hash table's partitions).
  * Measured: with 64 MiB, analyze, report and sessions over 200 k sessions exited 70 ("could not allocate block of
  * size 256 KiB", in the scope's temporary table and the session list); 80 MiB failed at 150 k on two threads;
- * 96 MiB runs test/diagnose/spill.test.ts's 300 k sessions (and the screens' queries) to the same answers.
+ * 96 MiB runs test/diagnose/spill.test.ts's 400 k sessions (and the screens' queries) to the same answers.
  */
 export const ANALYSIS_FLOOR_BYTES = 96 * MIB;
 /** The share of the process's memory limit DuckDB's buffers may take. */

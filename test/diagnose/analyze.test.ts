@@ -253,6 +253,31 @@ describe('session_causes evaluated once per analysis', () => {
     }
   });
 
+  it('finds the mass-disconnect bursts once, the same as the macro does, and refuses another min_count', async () => {
+    // Real HAProxy lines: a server killed under open tunnels (test/queries/mass-disconnects/crash).
+    const crash = new URL('../queries/mass-disconnects/crash/', import.meta.url);
+    const db = await openDatabase(null);
+    try {
+      await storeConfig(db, readConfig(readFileSync(new URL('haproxy.cfg', crash), 'utf8'), 'haproxy.cfg'));
+      await ingestInputs(db, [new URL('input.log', crash).pathname], { timeZone: 'UTC', parseOn: 'main' });
+      await prepareDiagnoses(db);
+      const scope = { since: null, until: null, backend: null };
+      const full = await runQuery(db, 'mass-disconnects', scope);
+      expect(full.length).toBeGreaterThan(0);
+      await withScopedCauses(db, scope, async () => {
+        const tables = await db.query("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'scoped_bursts_%'");
+        expect(tables.rows).toHaveLength(1);
+        expect(await runQuery(db, 'mass-disconnects', scope)).toEqual(full);
+        await expect(runQuery(db, 'mass-disconnects', scope, { min_count: 2 })).rejects.toThrow(/this scope holds the bursts of min_count 10/);
+      });
+      // After the scope, the macro finds them again from the sessions, with any min_count.
+      expect(await runQuery(db, 'mass-disconnects', scope)).toEqual(full);
+      expect((await runQuery(db, 'mass-disconnects', scope, { min_count: 2 })).length).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
+  });
+
   it('gives the same causes as the macro, then leaves the macro as it was and no table behind', async () => {
     const lines = [
       line({ port: 1, backend: 'be_a', status: 502, term: 'SH--' }),

@@ -2,7 +2,7 @@
  * The session list read slice by slice (src/diagnose/session-list.ts) is the list read in one sort: the same rows in
  * the same order, sessions without a time last, each exactly once, whatever the slices' size — and the causes that
  * depend on the whole scope (an upgrade inferred from other sessions of the backend and path) stay those of the scope.
- * test/diagnose/spill.test.ts compares the two over 300,000 sessions under a small memory limit.
+ * test/diagnose/spill.test.ts compares the two over 400,000 sessions under a small memory limit.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
