@@ -28,9 +28,11 @@
 --   in front.
 WITH bursts AS (SELECT backend, server, start_ms FROM mass_disconnect_bursts($since, $until, $backend, $min_count)),
 t AS (
-  -- Narrow: the configured timeouts are looked up once per cluster (below), not carried by every tunnel.
-  SELECT s.backend, s.frontend, s.duration_ms AS d, s.termination, s.term_cause, s.term_state
-  FROM session_causes($since, $until, $backend) s
+  -- Narrow: the configured timeouts are looked up once per cluster (below), not carried by every tunnel; backend
+  -- and frontend are their names' keys (session_causes_keyed: the same key exactly when the same name), which
+  -- group faster than text, and are named once per cluster.
+  SELECT s.backend_key AS backend, s.frontend_key AS frontend, s.duration_ms AS d, s.termination, s.term_cause, s.term_state
+  FROM session_causes_keyed($since, $until, $backend) s
   ANTI JOIN bursts b ON b.backend = s.backend AND b.server = s.server
     AND epoch_ms(s.ts) + s.duration_ms BETWEEN b.start_ms AND b.start_ms + 999
   WHERE s.is_tunnel AND s.duration_ms IS NOT NULL
@@ -63,12 +65,16 @@ members AS (
   FROM clusters c JOIN binned m ON m.backend = c.backend AND m.bin BETWEEN c.bin - 1 AND c.bin + 1
     AND (m.bin = c.bin OR (SELECT n FROM bins x WHERE x.backend = c.backend AND x.bin = m.bin) <= c.n)
 ),
-summarised AS (
+summarised_keys AS (
   SELECT backend, bin, any_value(tunnels) AS tunnels, count(*) AS count, round(median(d)) AS interval_ms, min(d) AS min_ms, max(d) AS max_ms,
     mode(termination) AS termination, list(DISTINCT termination ORDER BY termination) AS terminations,
     mode(frontend) AS frontend,
     count(*) FILTER (WHERE term_cause IN ('c', 's') AND term_state = 'D') AS timeout_flagged
   FROM members GROUP BY backend, bin
+),
+summarised AS (
+  SELECT s.* REPLACE ((SELECT value FROM names WHERE id = s.backend) AS backend, (SELECT value FROM names WHERE id = s.frontend) AS frontend)
+  FROM summarised_keys s
 ),
 configured AS (
   -- The backend's `timeout tunnel` and `timeout server`, and the `timeout client` of the frontend most of the
