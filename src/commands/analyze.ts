@@ -27,7 +27,7 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
       external.db.close();
     }
   }
-  const store = await openStore(args);
+  const store = await openStore(args, { mustExist: positionals.length === 0 });
   const db = store.db;
   try {
     let problems = false;

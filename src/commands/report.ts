@@ -31,7 +31,7 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
   const scope = scopeArgs(values, now, args.tz);
   const external = await openExternal('report', positionals, values, args);
   if (external && retain) throw new UsageError('--retain deletes rows of a --db database: an export or a cluster keeps its own retention');
-  const store = external ?? (await openStore(args));
+  const store = external ?? (await openStore(args, { mustExist: positionals.length === 0 }));
   try {
     const problems = positionals.length && !external ? reportInputProblems(await ingestInto(store as Store, positionals, args, io), io) : false;
     if (retain) await pruneBefore((store as Store).db, retain);

@@ -19,7 +19,7 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
   if (onlyInputs && (!args.db || positionals.length === 0)) throw new UsageError('--only-inputs goes with --db and log FILEs: it leaves out what the database held before');
   const scope = scopeArgs(values, new Date(), args.tz);
   const external = await openExternal('sessions', positionals, values, args);
-  const store = external ?? (await openStore(args));
+  const store = external ?? (await openStore(args, { mustExist: positionals.length === 0 }));
   try {
     let problems = false;
     if (positionals.length && !external) {

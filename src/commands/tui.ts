@@ -30,7 +30,7 @@ export const run: RunCommand = async ({ positionals, values }, io) => {
     ownKeyboard = keyboard !== null;
   }
   if (!keyboard) throw new UsageError('tui needs a keyboard (a terminal)');
-  const store = parquet !== null ? { db: await openParquet(parquet), config: await loadConfig(args.configPath) } : await openStore(args);
+  const store = parquet !== null ? { db: await openParquet(parquet), config: await loadConfig(args.configPath) } : await openStore(args, { mustExist: positionals.length === 0 });
   const db = store.db;
   try {
     const problems = positionals.length ? reportInputProblems(await ingestInto(store, positionals, args, io), io) : false;

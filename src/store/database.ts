@@ -105,6 +105,11 @@ export interface DatabaseOptions {
    * the schema, so an older file is read as it was written.
    */
   readonly readOnly?: boolean;
+  /**
+   * Open the file only if it exists (implied by readOnly): a command that reads a database and has no logs to
+   * store in it (`analyze --db typo.duckdb`) would otherwise create an empty one and report that nothing happened.
+   */
+  readonly mustExist?: boolean;
   /** What the machine allows, for the analysis's memory limit (tests give other machines); read from it otherwise. */
   readonly machine?: MemoryFacts;
   /**
@@ -132,7 +137,9 @@ const privateSpillDirectory = (path: string | null, readOnly: boolean): string |
 export async function openDatabase(path: string | null, options: DatabaseOptions = {}): Promise<Database> {
   const location = path ?? IN_MEMORY_PATH;
   const readOnly = path !== null && options.readOnly === true;
-  if (readOnly && !existsSync(path)) throw new StoreError(`cannot open database ${path}: no such file`);
+  if (path !== null && (readOnly || options.mustExist === true) && !existsSync(path)) {
+    throw new StoreError(`cannot open database ${path}: no such file`);
+  }
   const scratch = privateSpillDirectory(path, readOnly);
   const threads = options.threads ?? defaultThreads();
   let instance: DuckDBInstance;

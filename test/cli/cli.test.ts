@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,23 @@ describe('wsdiag CLI', () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/^wsdiag ingest: [^\n]*\/nonexistent\/dir\/x\.duckdb[^\n]*\n$/);
     expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+  });
+
+  it.each(['analyze', 'report', 'sessions', 'query', 'export'])('%s --db of a file that does not exist exits 4 and creates nothing', async (command) => {
+    // A mistyped --db in a scheduled report would otherwise analyse a new, empty database every day.
+    const db = join(dir, `typo-${command}.duckdb`);
+    const extra = command === 'query' ? ['SELECT 1'] : command === 'export' ? ['--parquet', join(dir, `typo-${command}-out`)] : [];
+    const r = await wsdiag(command, '--db', db, ...extra);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toBe(`wsdiag ${command}: cannot open database ${db}: no such file\n`);
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('analyze --db of a new file with logs to read creates it', async () => {
+    const db = join(dir, 'new-with-logs.duckdb');
+    const r = await wsdiag('analyze', 'samples/ws-tcplog.log', '--db', db);
+    expect(r.code).toBe(0);
+    expect(existsSync(db)).toBe(true);
   });
 
   it('exits 2 on a missing input, in one line', async () => {
