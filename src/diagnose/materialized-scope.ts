@@ -35,8 +35,9 @@ let scopes = 0;
 
 /**
  * The bursts of tunnel ends that two diagnoses read (mass-disconnects, and disconnect-clusters, which leaves them
- * out of its intervals): found once per scope, with the min_count every diagnosis passes (QUERY_DEFAULTS). The
- * scope's macro fails a call with another (DuckDB: the error below) where that would give other rows.
+ * out of its intervals): found once per scope, with the min_count every diagnosis passes (QUERY_DEFAULTS). A call
+ * with another min_count fails on the first burst the scope holds (DuckDB: the error below); over a scope without
+ * bursts it returns none, as it would at the scope's min_count — no diagnosis passes another.
  */
 const BURST_MIN_COUNT = Number(QUERY_DEFAULTS.min_count);
 const scopedBurstsMacro = (table: string): string => `
