@@ -30,11 +30,11 @@
 -- @advice {cause|advice}
 -- @advice[cause=no-server] {?check_101}The health check gets 101 from a WebSocket endpoint: point `option
 --   httpchk`/`http-check send` at a plain HTTP health URL, or `http-check expect status 101` if the endpoint must be
---   the WebSocket one.{/}{!check_101}{?down_chain}Every server of the backend was DOWN or in maintenance: see why their checks
---   failed (the reasons above), bring one back or add a backup server.{/}{!down_chain}Every server of the backend was
---   DOWN or in maintenance, and this log holds no DOWN line of them: HAProxy writes `Server <backend>/<server> is
---   DOWN`, with the reason, to its `log` targets — find those lines for {backend}, or ask the runtime API (`show
---   servers state`), to see why the checks failed; bring one back or add a backup server.{/}{/}
+--   the WebSocket one.{/}{!check_101}Every server of the backend was DOWN or in maintenance{?down_chain}: see why their
+--   checks failed (the reasons above), {/}{!down_chain}, and this log holds no DOWN line of them: HAProxy writes
+--   `Server <backend>/<server> is DOWN`, with the reason, to its `log` targets — find those lines for {backend}, or
+--   ask the runtime API (`show servers state`), to see why the checks failed; {/}bring one back or add a backup
+--   server.{/}
 -- @advice[cause=server.bad-response] {?no_connection_upgrade}A client or a proxy in front drops `Connection:
 --   upgrade` from the upgrade request, and HAProxy refuses the 101 the server sends anyway: fix it there.{/}{!no_connection_upgrade}{cause|advice}{/}
 -- @advice[cause=timeout.queue] Open tunnels hold server slots for as long as they live: raise the servers' maxconn
